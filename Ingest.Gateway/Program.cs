@@ -1,0 +1,3 @@
+using Ingest.Gateway.Cli;
+
+return await WearableIngestCli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the third-party peers the tests start (idempotent): mosquitto from Debian, and the
+# apache-arrow JS reader and aedes broker from npm. See ../shared/docs/test-peers.md for the recipes.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+need_apt=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-peers: need root to apt-get install ${need_apt[*]}" >&2
+    exit 1
+  fi
+  echo "install-test-peers: apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # Debian starts a system mosquitto on 1883; the tests start their own on free ports, so stop it.
+  if [[ " ${need_apt[*]} " == *" mosquitto "* ]]; then
+    (systemctl stop mosquitto 2>/dev/null || service mosquitto stop 2>/dev/null || true) >/dev/null
+  fi
+fi
+
+node_dir="$root/Ingest.Tests/Peers/node"
+if [ ! -d "$node_dir/node_modules/apache-arrow" ] || [ ! -d "$node_dir/node_modules/aedes" ] \
+   || [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
+  echo "install-test-peers: npm ci in Ingest.Tests/Peers/node"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
