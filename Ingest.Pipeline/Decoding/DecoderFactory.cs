@@ -1,0 +1,28 @@
+namespace Ingest.Pipeline.Decoding;
+
+/// <summary>An <see cref="IDecoderFactory"/> from a name, a summary and a creation function.</summary>
+public sealed class DecoderFactory : IDecoderFactory
+{
+    private readonly Func<DecoderSettings, IFrameDecoder> _create;
+
+    /// <summary>Creates the factory.</summary>
+    public DecoderFactory(string name, string summary, IReadOnlyList<string> standardCharacteristics, Func<DecoderSettings, IFrameDecoder> create)
+    {
+        Name = name;
+        Summary = summary;
+        StandardCharacteristics = standardCharacteristics;
+        _create = create;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public string Summary { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> StandardCharacteristics { get; }
+
+    /// <inheritdoc />
+    public IFrameDecoder Create(DecoderSettings settings) => _create(settings);
+}
