@@ -1,3 +1,5 @@
+using Ingest.Pipeline.Decoding.InfiniTime;
+using Ingest.Pipeline.Decoding.Polar;
 using Ingest.Pipeline.Decoding.Sig;
 
 namespace Ingest.Pipeline.Decoding;
@@ -11,6 +13,9 @@ public static class BuiltInDecoders
         BatteryLevelDecoder.Factory,
 
         // Vendor formats and the declarative fixed-layout decoder
+        PolarPmdDecoder.Factory,
+        InfiniTimeMotionDecoder.Factory,
+        InfiniTimeStepsDecoder.Factory,
     ];
 
     /// <summary>Every built-in decoder.</summary>

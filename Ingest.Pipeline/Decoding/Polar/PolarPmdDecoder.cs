@@ -1,0 +1,414 @@
+using System.Buffers.Binary;
+using Ingest.Pipeline.Columns;
+
+namespace Ingest.Pipeline.Decoding.Polar;
+
+/// <summary>
+/// Polar Measurement Data (PMD DATA notifications, characteristic <c>FB005C82-…</c>): ECG, ACC, PPG and PPI, raw
+/// and delta-compressed (protocols.md §4.8, verified against polar-ble-sdk). One row per sample.
+/// <para>
+/// <c>device_time</c> follows <c>PmdTimeStampUtils</c>: the frame timestamp is the last sample's; when the previous
+/// frame's timestamp is known the samples are spread evenly over (previous, current] (rounded to whole ns, exactly
+/// in integers), otherwise they run back from the frame timestamp at 1/sampleRate. A timestamp that does not
+/// increase is rejected with <see cref="RejectReason.NonIncreasingTime"/>; the decoder still adopts it as the
+/// previous timestamp (as the SDK records every frame's timestamp before parsing), so a sensor clock reset costs
+/// one frame rather than the stream. PPI frames time each beat back from the frame timestamp by its PP interval;
+/// a PPI timestamp of 0 (which the SDK allows) gives null <c>device_time</c>s.
+/// </para>
+/// <para><c>hub_time</c>: the receive time is the last sample's; earlier samples are spaced by 1/sampleRate (PPI: by
+/// their PP intervals) before it.</para>
+/// Zero allocation when accepting a frame. Not thread-safe.
+/// </summary>
+public sealed class PolarPmdDecoder : IFrameDecoder
+{
+    /// <summary>The decoder name profiles use.</summary>
+    public const string Name = "polar-pmd";
+
+    private const int Int24Size = 3;
+    private const int AccRaw0SampleSize = 3;
+    private const int AccRaw1SampleSize = 6;
+    private const int AccRaw2SampleSize = 9;
+    private const int PpgRaw0SampleSize = 12;
+    private const int PpiSampleSize = 6;
+    private const long NanosecondsPerMillisecond = 1_000_000;
+
+    private readonly PolarPmdSettings _settings;
+    private readonly byte _frameTypeByte;
+    private readonly long _hubPeriodNs;
+    private readonly double _devicePeriodNs;
+    private readonly int _referenceBits;
+    private bool _hasPrevious;
+    private ulong _previous;
+
+    /// <summary>Creates a decoder for one stream.</summary>
+    public PolarPmdDecoder(PolarPmdSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings;
+        _frameTypeByte = settings.FrameTypeByte;
+        _referenceBits = settings.ReferenceBits;
+        if (settings.SampleRateHz > 0)
+        {
+            _hubPeriodNs = SampleClock.PeriodNs(settings.SampleRateHz);
+            _devicePeriodNs = (double)SampleClock.NanosecondsPerSecond / settings.SampleRateHz;
+        }
+
+        Schema = PolarPmdSchemas.Create(settings);
+    }
+
+    /// <summary>The factory profiles reach this decoder through.</summary>
+    public static IDecoderFactory Factory { get; } = new DecoderFactory(
+        Name,
+        "Polar PMD (H10, Verity Sense, OH1): ECG, ACC, PPG, PPI frames, raw and delta-compressed",
+        [],
+        static settings => new PolarPmdDecoder(PolarPmdSettings.Parse(settings)));
+
+    /// <summary>The stream's settings.</summary>
+    public PolarPmdSettings Settings => _settings;
+
+    /// <inheritdoc />
+    public StreamSchema Schema { get; }
+
+    /// <inheritdoc />
+    public DecodeOutcome Decode(ReadOnlySpan<byte> frame, long hubTimeNs, StreamColumns columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (frame.Length < PmdFrameHeader.Size)
+        {
+            return DecodeOutcome.Truncated("PMD frame header", PmdFrameHeader.Size, frame.Length);
+        }
+
+        var measurement = PmdFrameHeader.MeasurementType(frame);
+        if (measurement != (int)_settings.Measurement)
+        {
+            return DecodeOutcome.Reject(RejectReason.BadFrameType,
+                $"measurement type {measurement} (byte 0x{frame[0]:X2}); this stream decodes {PolarPmdSettings.Name(_settings.Measurement)} ({(int)_settings.Measurement})");
+        }
+
+        var frameType = frame[PmdFrameHeader.FrameTypeOffset];
+        if (frameType != _frameTypeByte)
+        {
+            return DecodeOutcome.Reject(RejectReason.BadFrameType,
+                $"frame type byte 0x{frameType:X2}; this stream expects 0x{_frameTypeByte:X2} ({(_settings.Compressed ? "compressed" : "raw")} type {_settings.FrameType})");
+        }
+
+        var timestamp = PmdFrameHeader.Timestamp(frame);
+        if (timestamp > PmdFrameHeader.MaxTimestamp)
+        {
+            return DecodeOutcome.Reject(RejectReason.InvalidValue, $"timestamp {timestamp} ns since 2000 is past the year 2262; not a clock reading");
+        }
+
+        var hasPrevious = _hasPrevious;
+        var previous = _previous;
+        var timed = _settings.Layout != PmdFrameLayout.PpiRaw0 || timestamp != 0;
+        if (timed)
+        {
+            // Adopted before the content is checked, as the SDK does (processPmdData records it first).
+            _previous = timestamp;
+            _hasPrevious = true;
+            if (hasPrevious && timestamp <= previous)
+            {
+                return DecodeOutcome.Reject(RejectReason.NonIncreasingTime,
+                    $"frame timestamp {timestamp} ns does not increase on the previous frame's {previous} ns (sensor clock reset?)");
+            }
+        }
+
+        var payload = frame[PmdFrameHeader.Size..];
+        int samples;
+        switch (_settings.Layout)
+        {
+            case PmdFrameLayout.Delta:
+                {
+                    var scan = PmdDeltaCodec.Scan(payload, _settings.Channels, _referenceBits);
+                    if (!scan.IsOk)
+                    {
+                        return RejectDelta(scan);
+                    }
+
+                    samples = scan.Samples;
+                    DecodeDelta(payload, samples, columns);
+                    break;
+                }
+
+            case PmdFrameLayout.PpiRaw0:
+                return DecodePpi(payload, timestamp, hubTimeNs, columns);
+
+            default:
+                {
+                    var sampleSize = RawSampleSize(_settings.Layout);
+                    if (payload.IsEmpty || payload.Length % sampleSize != 0)
+                    {
+                        return RejectRawLength(payload.Length, sampleSize);
+                    }
+
+                    samples = payload.Length / sampleSize;
+                    DecodeRaw(payload, samples, columns);
+                    break;
+                }
+        }
+
+        AppendDeviceTimes(columns.DeviceTime!, timestamp, hasPrevious, previous, samples);
+        SampleClock.AppendSpread(columns.HubTime, hubTimeNs, samples, _hubPeriodNs);
+        return DecodeOutcome.Accepted;
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        _hasPrevious = false;
+        _previous = 0;
+    }
+
+    private static int RawSampleSize(PmdFrameLayout layout) => layout switch
+    {
+        PmdFrameLayout.AccRaw0 => AccRaw0SampleSize,
+        PmdFrameLayout.AccRaw1 => AccRaw1SampleSize,
+        PmdFrameLayout.AccRaw2 => AccRaw2SampleSize,
+        PmdFrameLayout.PpgRaw0 => PpgRaw0SampleSize,
+        _ => Int24Size,
+    };
+
+    private static int ReadInt24(ReadOnlySpan<byte> bytes, int offset) =>
+        (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16)) << 8 >> 8;
+
+    private void DecodeRaw(ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
+    {
+        switch (_settings.Layout)
+        {
+            case PmdFrameLayout.AccRaw1:
+                {
+                    var x = columns.Values<short>(0).AppendSpan(samples);
+                    var y = columns.Values<short>(1).AppendSpan(samples);
+                    var z = columns.Values<short>(2).AppendSpan(samples);
+                    var bytes = payload[..(samples * AccRaw1SampleSize)];
+                    for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw1SampleSize)
+                    {
+                        var sample = bytes.Slice(o, AccRaw1SampleSize);
+                        x[i] = BinaryPrimitives.ReadInt16LittleEndian(sample);
+                        y[i] = BinaryPrimitives.ReadInt16LittleEndian(sample[2..]);
+                        z[i] = BinaryPrimitives.ReadInt16LittleEndian(sample[4..]);
+                    }
+
+                    break;
+                }
+
+            case PmdFrameLayout.AccRaw0:
+                {
+                    var x = columns.Values<sbyte>(0).AppendSpan(samples);
+                    var y = columns.Values<sbyte>(1).AppendSpan(samples);
+                    var z = columns.Values<sbyte>(2).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw0SampleSize)
+                    {
+                        x[i] = (sbyte)payload[o];
+                        y[i] = (sbyte)payload[o + 1];
+                        z[i] = (sbyte)payload[o + 2];
+                    }
+
+                    break;
+                }
+
+            case PmdFrameLayout.AccRaw2:
+                {
+                    var x = columns.Values<int>(0).AppendSpan(samples);
+                    var y = columns.Values<int>(1).AppendSpan(samples);
+                    var z = columns.Values<int>(2).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw2SampleSize)
+                    {
+                        x[i] = ReadInt24(payload, o);
+                        y[i] = ReadInt24(payload, o + Int24Size);
+                        z[i] = ReadInt24(payload, o + (2 * Int24Size));
+                    }
+
+                    break;
+                }
+
+            case PmdFrameLayout.PpgRaw0:
+                {
+                    var c0 = columns.Values<int>(0).AppendSpan(samples);
+                    var c1 = columns.Values<int>(1).AppendSpan(samples);
+                    var c2 = columns.Values<int>(2).AppendSpan(samples);
+                    var c3 = columns.Values<int>(3).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < c0.Length; i++, o += PpgRaw0SampleSize)
+                    {
+                        c0[i] = ReadInt24(payload, o);
+                        c1[i] = ReadInt24(payload, o + Int24Size);
+                        c2[i] = ReadInt24(payload, o + (2 * Int24Size));
+                        c3[i] = ReadInt24(payload, o + (3 * Int24Size));
+                    }
+
+                    break;
+                }
+
+            case PmdFrameLayout.EcgRaw1:
+                {
+                    var ecg = columns.Values<int>(0).AppendSpan(samples);
+                    var overSampling = columns.Values<byte>(1).AppendSpan(samples);
+                    var skinContact = columns.Values<byte>(2).AppendSpan(samples);
+                    var impedance = columns.Values<byte>(3).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
+                    {
+                        // EcgData.dataFromRawType1: 14-bit value, status bits in byte 2.
+                        ecg[i] = (payload[o] | ((payload[o + 1] & 0x3F) << 8)) & 0x3FFF;
+                        var status = payload[o + 2];
+                        overSampling[i] = (byte)(status & 0x01);
+                        skinContact[i] = (byte)((status & 0x06) >> 1);
+                        impedance[i] = (byte)((status & 0x18) >> 3);
+                    }
+
+                    break;
+                }
+
+            case PmdFrameLayout.EcgRaw2:
+                {
+                    var ecg = columns.Values<int>(0).AppendSpan(samples);
+                    var ecgTag = columns.Values<byte>(1).AppendSpan(samples);
+                    var paceTag = columns.Values<byte>(2).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
+                    {
+                        // EcgData.dataFromRawType2: value in bytes 0–1 and bits 0–1 of byte 2, tags above.
+                        var status = payload[o + 2];
+                        ecg[i] = (payload[o] | (payload[o + 1] << 8) | ((status & 0x03) << 16)) & 0x3FFFFF;
+                        ecgTag[i] = (byte)((status & 0x1C) >> 2);
+                        paceTag[i] = (byte)((status & 0xE0) >> 5);
+                    }
+
+                    break;
+                }
+
+            default:
+                {
+                    var ecg = columns.Values<int>(0).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
+                    {
+                        ecg[i] = ReadInt24(payload, o);
+                    }
+
+                    break;
+                }
+        }
+    }
+
+    private void DecodeDelta(ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
+    {
+        var channels = _settings.Channels;
+        var c0 = columns.Values<int>(0).AppendSpan(samples);
+        var c1 = channels > 1 ? columns.Values<int>(1).AppendSpan(samples) : default;
+        var c2 = channels > 2 ? columns.Values<int>(2).AppendSpan(samples) : default;
+        var c3 = channels > 3 ? columns.Values<int>(3).AppendSpan(samples) : default;
+        PmdDeltaCodec.Decode(payload, channels, _referenceBits, c0, c1, c2, c3);
+    }
+
+    private static DecodeOutcome DecodePpi(ReadOnlySpan<byte> payload, ulong timestamp, long hubTimeNs, StreamColumns columns)
+    {
+        if (payload.IsEmpty || payload.Length % PpiSampleSize != 0)
+        {
+            return RejectRawLength(payload.Length, PpiSampleSize);
+        }
+
+        var samples = payload.Length / PpiSampleSize;
+        var hr = columns.Values<byte>(0).AppendSpan(samples);
+        var pp = columns.Values<ushort>(1).AppendSpan(samples);
+        var error = columns.Values<ushort>(2).AppendSpan(samples);
+        var blocker = columns.Values<byte>(3).AppendSpan(samples);
+        var contact = columns.Values<byte>(4).AppendSpan(samples);
+        var supported = columns.Values<byte>(5).AppendSpan(samples);
+        for (int i = 0, o = 0; i < hr.Length; i++, o += PpiSampleSize)
+        {
+            var sample = payload.Slice(o, PpiSampleSize);
+            hr[i] = sample[0];
+            pp[i] = BinaryPrimitives.ReadUInt16LittleEndian(sample[1..]);
+            error[i] = BinaryPrimitives.ReadUInt16LittleEndian(sample[3..]);
+            var flags = sample[5];
+            blocker[i] = (byte)(flags & 0x01);
+            contact[i] = (byte)((flags >> 1) & 0x01);
+            supported[i] = (byte)((flags >> 2) & 0x01);
+        }
+
+        // PpiData.dataFromType0: the last beat is at the frame timestamp; each earlier one a PP interval before the next.
+        var hubTimes = columns.HubTime.AppendSpan(samples);
+        var deviceTimes = columns.DeviceTime!;
+        if (timestamp == 0)
+        {
+            for (var i = 0; i < samples; i++)
+            {
+                deviceTimes.AppendNull();
+            }
+        }
+        else
+        {
+            var times = deviceTimes.AppendSpan(samples);
+            var device = (long)timestamp + SampleClock.UnixToY2000Ns;
+            for (var i = samples - 1; i >= 0; i--)
+            {
+                times[i] = device;
+                device -= pp[i] * NanosecondsPerMillisecond;
+            }
+        }
+
+        var hub = hubTimeNs;
+        for (var i = samples - 1; i >= 0; i--)
+        {
+            hubTimes[i] = hub;
+            hub -= pp[i] * NanosecondsPerMillisecond;
+        }
+
+        return DecodeOutcome.Accepted;
+    }
+
+    private void AppendDeviceTimes(PrimitiveColumnBuffer<long> deviceTime, ulong timestamp, bool hasPrevious, ulong previous, int samples)
+    {
+        var times = deviceTime.AppendSpan(samples);
+        var last = (long)timestamp + SampleClock.UnixToY2000Ns;
+        if (hasPrevious)
+        {
+            // PmdTimeStampUtils: sample i = round(prev + (ts − prev)·(i+1)/n), computed exactly: whole part q per
+            // step plus a Bresenham carry of the remainder (starting at n/2 rounds half up). Ends exactly at ts.
+            var n = (ulong)samples;
+            var span = timestamp - previous;
+            var quotient = (long)(span / n);
+            var remainder = span % n;
+            var carry = n / 2;
+            var t = (long)previous + SampleClock.UnixToY2000Ns;
+            for (var i = 0; i < times.Length; i++)
+            {
+                t += quotient;
+                carry += remainder;
+                if (carry >= n)
+                {
+                    carry -= n;
+                    t++;
+                }
+
+                times[i] = t;
+            }
+        }
+        else
+        {
+            // First frame: 1/sampleRate apart, back from the frame timestamp.
+            for (var i = 0; i < times.Length; i++)
+            {
+                times[i] = last - (long)Math.Round((times.Length - 1 - i) * _devicePeriodNs);
+            }
+        }
+    }
+
+    private static DecodeOutcome RejectRawLength(int length, int sampleSize) => length == 0
+        ? DecodeOutcome.Reject(RejectReason.Truncated, $"PMD frame has no samples after its {PmdFrameHeader.Size}-byte header")
+        : DecodeOutcome.Reject(RejectReason.Truncated,
+            $"PMD samples are {sampleSize} bytes each; the {length} payload bytes end {length % sampleSize} byte(s) into sample {(length / sampleSize) + 1}");
+
+    private static DecodeOutcome RejectDelta(PmdDeltaScan scan) => scan.Status switch
+    {
+        PmdDeltaScanStatus.TruncatedReference => DecodeOutcome.Truncated("PMD delta reference sample", scan.Needed, scan.Available),
+        PmdDeltaScanStatus.TruncatedBlockHeader => DecodeOutcome.Truncated(
+            $"PMD delta block header at payload byte {scan.Offset}", scan.Needed, scan.Available),
+        PmdDeltaScanStatus.TruncatedBlock => DecodeOutcome.Truncated(
+            $"PMD delta block at payload byte {scan.Offset} ({scan.DeltaBits}-bit deltas)", scan.Needed, scan.Available),
+        PmdDeltaScanStatus.DeltaTooWide => DecodeOutcome.Reject(RejectReason.InvalidValue,
+            $"PMD delta block at payload byte {scan.Offset} declares {scan.DeltaBits}-bit deltas, wider than the reference resolution or 32 bits"),
+        PmdDeltaScanStatus.ZeroWidthDeltas => DecodeOutcome.Reject(RejectReason.InvalidValue,
+            $"PMD delta block at payload byte {scan.Offset} declares samples with 0-bit deltas"),
+        _ => DecodeOutcome.Reject(RejectReason.Oversized,
+            $"PMD delta frame holds more than {DecodeLimits.MaxSamplesPerFrame} samples"),
+    };
+}
