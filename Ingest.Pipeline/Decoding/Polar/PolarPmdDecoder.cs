@@ -180,14 +180,23 @@ public sealed class PolarPmdDecoder : IFrameDecoder
                     var x = columns.Values<short>(0).AppendSpan(samples);
                     var y = columns.Values<short>(1).AppendSpan(samples);
                     var z = columns.Values<short>(2).AppendSpan(samples);
-                    var bytes = payload[..(samples * AccRaw1SampleSize)];
-                    for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw1SampleSize)
+                    y = y[..x.Length];
+                    z = z[..x.Length];
+
+                    // One 64-bit LE load per sample while 8 bytes remain (all but the last sample), then the tail.
+                    var i = 0;
+                    for (var o = 0; i < x.Length - 1; i++, o += AccRaw1SampleSize)
                     {
-                        var sample = bytes.Slice(o, AccRaw1SampleSize);
-                        x[i] = BinaryPrimitives.ReadInt16LittleEndian(sample);
-                        y[i] = BinaryPrimitives.ReadInt16LittleEndian(sample[2..]);
-                        z[i] = BinaryPrimitives.ReadInt16LittleEndian(sample[4..]);
+                        var v = BinaryPrimitives.ReadUInt64LittleEndian(payload.Slice(o, sizeof(ulong)));
+                        x[i] = (short)v;
+                        y[i] = (short)(v >> 16);
+                        z[i] = (short)(v >> 32);
                     }
+
+                    var last = payload.Slice(i * AccRaw1SampleSize, AccRaw1SampleSize);
+                    x[i] = BinaryPrimitives.ReadInt16LittleEndian(last);
+                    y[i] = BinaryPrimitives.ReadInt16LittleEndian(last[2..]);
+                    z[i] = BinaryPrimitives.ReadInt16LittleEndian(last[4..]);
 
                     break;
                 }
@@ -278,10 +287,15 @@ public sealed class PolarPmdDecoder : IFrameDecoder
             default:
                 {
                     var ecg = columns.Values<int>(0).AppendSpan(samples);
-                    for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
+
+                    // One 32-bit LE load per sample (low 24 bits, sign-extended) while 4 bytes remain, then the tail.
+                    var i = 0;
+                    for (var o = 0; i < ecg.Length - 1; i++, o += Int24Size)
                     {
-                        ecg[i] = ReadInt24(payload, o);
+                        ecg[i] = (int)(BinaryPrimitives.ReadUInt32LittleEndian(payload.Slice(o, sizeof(uint))) << 8) >> 8;
                     }
+
+                    ecg[i] = ReadInt24(payload, i * Int24Size);
 
                     break;
                 }
@@ -371,14 +385,11 @@ public sealed class PolarPmdDecoder : IFrameDecoder
             var t = (long)previous + SampleClock.UnixToY2000Ns;
             for (var i = 0; i < times.Length; i++)
             {
-                t += quotient;
+                // Branch-free carry (the pattern is irregular, so a branch would mispredict): all ones when carry ≥ n.
                 carry += remainder;
-                if (carry >= n)
-                {
-                    carry -= n;
-                    t++;
-                }
-
+                var wrap = (ulong)((long)(n - 1 - carry) >> 63);
+                carry -= n & wrap;
+                t += quotient + (long)(wrap & 1);
                 times[i] = t;
             }
         }

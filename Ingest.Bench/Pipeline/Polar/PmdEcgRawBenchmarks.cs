@@ -1,0 +1,68 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Decoding.Polar;
+
+namespace Ingest.Bench.Pipeline.Polar;
+
+/// <summary>Polar H10 ECG raw type 0 (73 int24 µV samples per 229-byte notification) → columns, per frame.</summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class PmdEcgRawBenchmarks
+{
+    private const string Settings = """{ "measurement": "ecg", "sampleRateHz": 130, "resolutionBits": 14 }""";
+    private const int Capacity = 1 << 16;
+    private const int SamplesPerFrame = 73;
+
+    private byte[][] _frames = [];
+    private byte[] _copyTarget = [];
+    private StreamDecoder _stream = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _frames = PmdBenchmarkFrames.RawEcg();
+        _copyTarget = new byte[512];
+        _stream = new StreamDecoder(PolarPmdDecoder.Factory.Create(DecoderSettings.Parse(Settings, "bench", "$.settings")), null, Capacity);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
+    public int CopyPayload()
+    {
+        var total = 0;
+        foreach (var frame in _frames)
+        {
+            frame.AsSpan(PmdFrameHeader.Size).CopyTo(_copyTarget);
+            total += _copyTarget[0];
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
+    public int Decoder()
+    {
+        var stream = _stream;
+        if (stream.Columns.RowCount > Capacity - 4096)
+        {
+            stream.Columns.Clear();
+        }
+
+        stream.Reset();
+        var rows = 0;
+        foreach (var frame in _frames)
+        {
+            rows += stream.Decode(frame, 1_763_805_600_000_000_000).Rows;
+        }
+
+        return rows;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddColumn(new SamplesPerSecondColumn(SamplesPerFrame));
+        }
+    }
+}

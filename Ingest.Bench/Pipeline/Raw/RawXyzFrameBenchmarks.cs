@@ -1,0 +1,98 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Ingest.Bench.Pipeline.Polar;
+using Ingest.Pipeline.Columns;
+using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Decoding.Polar;
+
+namespace Ingest.Bench.Pipeline.Raw;
+
+/// <summary>
+/// G1.4: a raw int16 x/y/z frame (Polar PMD ACC raw type 1: 40 samples = 240 payload bytes) into int16 x, y, z
+/// columns plus hub and device time, per frame. <c>Decoder</c> is the decoder alone into pre-sized columns;
+/// <c>StreamDecoder</c> adds limits, commit and counters. Baseline: copying the same 240 bytes.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class RawXyzFrameBenchmarks
+{
+    private const string Settings = """{ "measurement": "acc", "sampleRateHz": 200, "frameType": 1 }""";
+    private const int Capacity = 1 << 16;
+    private const int SamplesPerFrame = 40;
+
+    private byte[][] _frames = [];
+    private byte[] _copyTarget = [];
+    private IFrameDecoder _decoder = null!;
+    private StreamColumns _columns = null!;
+    private StreamDecoder _stream = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _frames = PmdBenchmarkFrames.RawAcc();
+        _copyTarget = new byte[512];
+        var settings = DecoderSettings.Parse(Settings, "bench", "$.settings");
+        _decoder = PolarPmdDecoder.Factory.Create(settings);
+        _columns = new StreamColumns(_decoder.Schema, Capacity);
+        _stream = new StreamDecoder(PolarPmdDecoder.Factory.Create(settings), null, Capacity);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
+    public int CopyPayload()
+    {
+        var total = 0;
+        foreach (var frame in _frames)
+        {
+            frame.AsSpan(PmdFrameHeader.Size).CopyTo(_copyTarget);
+            total += _copyTarget[0];
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
+    public int Decoder()
+    {
+        var columns = _columns;
+        if (columns.HubTime.Length > Capacity - 4096)
+        {
+            columns.Clear();
+        }
+
+        _decoder.Reset();
+        var accepted = 0;
+        foreach (var frame in _frames)
+        {
+            accepted += _decoder.Decode(frame, 1_763_805_600_000_000_000, columns).IsAccepted ? 1 : 0;
+        }
+
+        return accepted;
+    }
+
+    [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
+    public int StreamDecoder()
+    {
+        var stream = _stream;
+        if (stream.Columns.RowCount > Capacity - 4096)
+        {
+            stream.Columns.Clear();
+        }
+
+        stream.Reset();
+        var rows = 0;
+        foreach (var frame in _frames)
+        {
+            rows += stream.Decode(frame, 1_763_805_600_000_000_000).Rows;
+        }
+
+        return rows;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddColumn(new SamplesPerSecondColumn(SamplesPerFrame));
+        }
+    }
+}
