@@ -1,3 +1,4 @@
+using Ingest.Pipeline.Decoding.FixedLayout;
 using Ingest.Pipeline.Decoding.InfiniTime;
 using Ingest.Pipeline.Decoding.Polar;
 using Ingest.Pipeline.Decoding.Sig;
@@ -16,6 +17,7 @@ public static class BuiltInDecoders
         PolarPmdDecoder.Factory,
         InfiniTimeMotionDecoder.Factory,
         InfiniTimeStepsDecoder.Factory,
+        FixedLayoutDecoder.Factory,
     ];
 
     /// <summary>Every built-in decoder.</summary>
