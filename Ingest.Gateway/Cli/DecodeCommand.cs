@@ -17,8 +17,8 @@ internal static class DecodeCommand
         var setting = new Option<string[]>("--setting") { Description = "Decoder setting key=value, overriding the profile's (repeatable), e.g. --setting sampleRateHz=130", AllowMultipleArgumentsPerToken = false };
         var hex = new Option<string[]>("--hex") { Description = "A notification as hex bytes, e.g. \"16 48 00 04\" (repeatable)" };
         var capture = new Option<string?>("--capture") { Description = "Capture file: one hex notification per line, optionally after its receive time ('-' reads stdin)" };
-        var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var format = new Option<string>("--format") { Description = "Output format: jsonl, csv, or arrow (an Arrow IPC file; needs --out)", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "csv", "arrow");
         var output = new Option<string?>("--out") { Description = "Write rows to this file instead of standard output" };
         var start = new Option<string?>("--start") { Description = "Receive time for untimed lines (ISO 8601 UTC); default 1970-01-01T00:00:00Z" };
         var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)" };
@@ -56,14 +56,22 @@ internal static class DecodeCommand
             startNs = parsed;
         }
 
-        var (decoder, label) = DecoderSelection.Select(profile, streamId, uuid, decoderName, settings, profilesDir);
+        if (format == "arrow" && outputPath is null)
+        {
+            throw new CliException("--format arrow writes a binary Arrow IPC file: give it a path with --out FILE");
+        }
+
+        var (decoder, label, description) = DecoderSelection.Select(profile, streamId, uuid, decoderName, settings, profilesDir);
         var lines = hex.Length > 0 ? HexLines(hex, startNs) : CaptureLines(capture!, startNs);
 
         Stream rowsStream = outputPath is null ? Console.OpenStandardOutput() : File.Create(outputPath);
         CaptureDecodeSummary summary;
-        using (IRowOutput rows = format == "csv"
-                   ? new CsvRowOutput(new StreamWriter(rowsStream), Console.Error, ownsRows: true)
-                   : new JsonLinesRowOutput(rowsStream, ownsStream: true))
+        using (IRowOutput rows = format switch
+               {
+                   "csv" => new CsvRowOutput(new StreamWriter(rowsStream), Console.Error, ownsRows: true),
+                   "arrow" => new ArrowFileRowOutput(rowsStream, Console.Error, decoder.Schema, description),
+                   _ => new JsonLinesRowOutput(rowsStream, ownsStream: true),
+               })
         {
             summary = CaptureDecoding.Run(decoder, lines, rows);
         }

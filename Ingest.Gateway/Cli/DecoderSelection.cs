@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Decoding;
 using Ingest.Pipeline.Profiles;
 
@@ -11,7 +12,7 @@ namespace Ingest.Gateway.Cli;
 /// </summary>
 internal static class DecoderSelection
 {
-    public static (IFrameDecoder Decoder, string Label) Select(
+    public static (IFrameDecoder Decoder, string Label, StreamDescription Description) Select(
         string? profile, string? streamId, string? uuid, string? decoderName, IReadOnlyList<string> settings, string? profilesDirectory)
     {
         var chosen = (profile is null ? 0 : 1) + (uuid is null ? 0 : 1) + (decoderName is null ? 0 : 1);
@@ -40,7 +41,8 @@ internal static class DecoderSelection
             }
 
             var merged = Merge(stream.Settings, settings);
-            return (stream.Decoder.Create(merged), $"{loaded.Id}/{stream.Id} ({stream.Decoder.Name})");
+            return (stream.Decoder.Create(merged), $"{loaded.Id}/{stream.Id} ({stream.Decoder.Name})",
+                new StreamDescription(loaded.Id, loaded.Version, stream.Decoder.Name));
         }
 
         if (streamId is not null)
@@ -67,7 +69,7 @@ internal static class DecoderSelection
             throw new CliException($"unknown decoder '{decoderName}'; known: {BuiltInDecoders.Names}");
         }
 
-        return (factory.Create(Merge(DecoderSettings.Empty(), settings)), factory.Name);
+        return (factory.Create(Merge(DecoderSettings.Empty(), settings)), factory.Name, new StreamDescription(factory.Name, "", factory.Name));
     }
 
     /// <summary>A profile folder, a profile.json path, or a profile id found in the profiles folder.</summary>

@@ -38,6 +38,7 @@ public static class CaptureDecoding
                 summary.Rows += result.Rows;
                 if (stream.Columns.RowCount >= FlushRows)
                 {
+                    output.WriteBatch(stream.Columns);
                     stream.Columns.Clear();
                 }
             }
@@ -46,6 +47,11 @@ public static class CaptureDecoding
                 summary.Rejected++;
                 output.WriteRejected(line.LineNumber, result.Reason, result.Detail ?? "", line.Frame);
             }
+        }
+
+        if (stream.Columns.RowCount > 0)
+        {
+            output.WriteBatch(stream.Columns);
         }
 
         return summary;

@@ -64,6 +64,12 @@ public sealed class CsvRowOutput : IRowOutput
     }
 
     /// <inheritdoc />
+    public void WriteBatch(StreamColumns columns)
+    {
+        // Rows were written as they came.
+    }
+
+    /// <inheritdoc />
     public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame) =>
         _rejections.WriteLine($"line {lineNumber}: rejected ({RejectReasons.Name(reason)}): {detail}; bytes: {HexText.Format(frame)}");
 

@@ -9,6 +9,12 @@ public interface IRowOutput : IDisposable
     /// <summary>Writes committed rows [<paramref name="fromRow"/>, <paramref name="toRow"/>).</summary>
     void WriteRows(StreamColumns columns, int fromRow, int toRow);
 
+    /// <summary>
+    /// Called with every committed row of <paramref name="columns"/> before they are cleared and at the end, so a
+    /// columnar output can write them as one batch. Row-at-a-time outputs ignore it.
+    /// </summary>
+    void WriteBatch(StreamColumns columns);
+
     /// <summary>Reports a rejected notification from capture line <paramref name="lineNumber"/>.</summary>
     void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame);
 }

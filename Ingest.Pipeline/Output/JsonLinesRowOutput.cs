@@ -50,6 +50,12 @@ public sealed class JsonLinesRowOutput : IRowOutput
     }
 
     /// <inheritdoc />
+    public void WriteBatch(StreamColumns columns)
+    {
+        // Rows were written as they came.
+    }
+
+    /// <inheritdoc />
     public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame)
     {
         _writer.WriteStartObject();
