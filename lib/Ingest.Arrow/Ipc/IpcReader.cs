@@ -85,22 +85,41 @@ internal sealed class IpcReader
         var dictionaryBlocks = footer.GetVector(2, Wire.BlockSize, 8, ArrowLimits.MaxDictionaryCount, "Footer.dictionaries");
         var batchBlocks = footer.GetVector(3, Wire.BlockSize, 8, ArrowLimits.MaxRecordBatchCount, "Footer.recordBatches");
 
-        // The embedded stream's Schema message must equal the footer's (Columnar.rst, IPC file format).
+        // Readers use the footer's schema (Arrow C++ never reads the embedded one, and apache-arrow JS
+        // does not even write it). When the embedded stream has a Schema message it must equal the footer's.
         var streamEnd = footerStart;
-        if (ReadPrefix(8, streamEnd, out var size) < 0)
+        if (ReadPrefix(8, streamEnd, out var size) >= 0 && PeekHeader(8, size) == Wire.HeaderSchema)
         {
-            ThrowHelper.ThrowFormat("the file's embedded stream has no Schema message", 8);
+            ReadMessage(8, size, streamEnd, Wire.HeaderSchema, expectedBodyLength: -1);
+            if (!schema.Equals(_schema))
+            {
+                ThrowHelper.ThrowFormat("the file footer's schema differs from the embedded stream's Schema message", footerStart);
+            }
         }
-
-        ReadMessage(8, size, streamEnd, Wire.HeaderSchema, expectedBodyLength: -1);
-        if (!schema.Equals(_schema))
+        else
         {
-            ThrowHelper.ThrowFormat("the file footer's schema differs from the embedded stream's Schema message", footerStart);
+            SetSchema(schema);
         }
 
         ReadBlocks(dictionaryBlocks, streamEnd, Wire.HeaderDictionaryBatch);
         ReadBlocks(batchBlocks, streamEnd, Wire.HeaderRecordBatch);
         return new ArrowIpcContent(ArrowIpcFormat.File, _schema!, _batches, _dictionaryBatchCount);
+    }
+
+    private void SetSchema(ArrowSchema schema)
+    {
+        _schema = schema;
+        foreach (var field in schema.DictionaryFields)
+        {
+            _dictionaryValueFields[field.Dictionary!.Id] = SchemaEncoding.ValueField(field);
+        }
+    }
+
+    private byte PeekHeader(int position, int metadataSize)
+    {
+        var metadataStart = position + 8;
+        var message = FlatBufferTable.Root(_data.Span.Slice(metadataStart, metadataSize), metadataStart, "Message");
+        return message.GetByte(1, 0);
     }
 
     private void ReadBlocks(FlatBufferVector blocks, int streamEnd, byte header)
@@ -229,12 +248,7 @@ internal sealed class IpcReader
                     ThrowHelper.ThrowFormat("a second Schema message", position);
                 }
 
-                _schema = SchemaReader.Read(table);
-                foreach (var field in _schema.DictionaryFields)
-                {
-                    _dictionaryValueFields[field.Dictionary!.Id] = SchemaEncoding.ValueField(field);
-                }
-
+                SetSchema(SchemaReader.Read(table));
                 break;
             case Wire.HeaderDictionaryBatch:
                 ReadDictionaryBatch(table, body, bodyStart, position);
