@@ -124,6 +124,9 @@ internal sealed class IpcReader
 
     private void ReadBlocks(FlatBufferVector blocks, int streamEnd, byte header)
     {
+        // Writers list blocks in stream order. Requiring ascending, non-overlapping blocks keeps the work
+        // linear in the input: a hostile footer cannot make us validate one large body a million times.
+        long previousEnd = 8;
         for (var i = 0; i < blocks.Count; i++)
         {
             var block = blocks.GetStruct(i);
@@ -136,6 +139,11 @@ internal sealed class IpcReader
                 ThrowHelper.ThrowFormat($"footer block {i} offset {offset} is outside the file's message area or not 8-aligned");
             }
 
+            if (offset < previousEnd)
+            {
+                ThrowHelper.ThrowFormat($"footer block {i} at {offset} overlaps or precedes the previous block", offset);
+            }
+
             if (ReadPrefix((int)offset, streamEnd, out var size) < 0)
             {
                 ThrowHelper.ThrowFormat($"footer block {i} points at an end-of-stream marker", offset);
@@ -146,7 +154,7 @@ internal sealed class IpcReader
                 ThrowHelper.ThrowFormat($"footer block {i} metadata length {metadataLength} differs from the message's {8 + size}", offset);
             }
 
-            ReadMessage((int)offset, size, streamEnd, header, bodyLength);
+            previousEnd = ReadMessage((int)offset, size, streamEnd, header, bodyLength);
         }
     }
 
