@@ -85,17 +85,20 @@ internal sealed class IpcReader
         var dictionaryBlocks = footer.GetVector(2, Wire.BlockSize, 8, ArrowLimits.MaxDictionaryCount, "Footer.dictionaries");
         var batchBlocks = footer.GetVector(3, Wire.BlockSize, 8, ArrowLimits.MaxRecordBatchCount, "Footer.recordBatches");
 
-        // The embedded stream's Schema message must equal the footer's (Columnar.rst, IPC file format).
+        // Readers use the footer's schema (Arrow C++ never reads the embedded one, and apache-arrow JS
+        // does not even write it). When the embedded stream has a Schema message it must equal the footer's.
         var streamEnd = footerStart;
-        if (ReadPrefix(8, streamEnd, out var size) < 0)
+        if (ReadPrefix(8, streamEnd, out var size) >= 0 && PeekHeader(8, size) == Wire.HeaderSchema)
         {
-            ThrowHelper.ThrowFormat("the file's embedded stream has no Schema message", 8);
+            ReadMessage(8, size, streamEnd, Wire.HeaderSchema, expectedBodyLength: -1);
+            if (!schema.Equals(_schema))
+            {
+                ThrowHelper.ThrowFormat("the file footer's schema differs from the embedded stream's Schema message", footerStart);
+            }
         }
-
-        ReadMessage(8, size, streamEnd, Wire.HeaderSchema, expectedBodyLength: -1);
-        if (!schema.Equals(_schema))
+        else
         {
-            ThrowHelper.ThrowFormat("the file footer's schema differs from the embedded stream's Schema message", footerStart);
+            SetSchema(schema);
         }
 
         ReadBlocks(dictionaryBlocks, streamEnd, Wire.HeaderDictionaryBatch);
@@ -103,8 +106,27 @@ internal sealed class IpcReader
         return new ArrowIpcContent(ArrowIpcFormat.File, _schema!, _batches, _dictionaryBatchCount);
     }
 
+    private void SetSchema(ArrowSchema schema)
+    {
+        _schema = schema;
+        foreach (var field in schema.DictionaryFields)
+        {
+            _dictionaryValueFields[field.Dictionary!.Id] = SchemaEncoding.ValueField(field);
+        }
+    }
+
+    private byte PeekHeader(int position, int metadataSize)
+    {
+        var metadataStart = position + 8;
+        var message = FlatBufferTable.Root(_data.Span.Slice(metadataStart, metadataSize), metadataStart, "Message");
+        return message.GetByte(1, 0);
+    }
+
     private void ReadBlocks(FlatBufferVector blocks, int streamEnd, byte header)
     {
+        // Writers list blocks in stream order. Requiring ascending, non-overlapping blocks keeps the work
+        // linear in the input: a hostile footer cannot make us validate one large body a million times.
+        long previousEnd = 8;
         for (var i = 0; i < blocks.Count; i++)
         {
             var block = blocks.GetStruct(i);
@@ -117,6 +139,11 @@ internal sealed class IpcReader
                 ThrowHelper.ThrowFormat($"footer block {i} offset {offset} is outside the file's message area or not 8-aligned");
             }
 
+            if (offset < previousEnd)
+            {
+                ThrowHelper.ThrowFormat($"footer block {i} at {offset} overlaps or precedes the previous block", offset);
+            }
+
             if (ReadPrefix((int)offset, streamEnd, out var size) < 0)
             {
                 ThrowHelper.ThrowFormat($"footer block {i} points at an end-of-stream marker", offset);
@@ -127,7 +154,7 @@ internal sealed class IpcReader
                 ThrowHelper.ThrowFormat($"footer block {i} metadata length {metadataLength} differs from the message's {8 + size}", offset);
             }
 
-            ReadMessage((int)offset, size, streamEnd, header, bodyLength);
+            previousEnd = ReadMessage((int)offset, size, streamEnd, header, bodyLength);
         }
     }
 
@@ -229,12 +256,7 @@ internal sealed class IpcReader
                     ThrowHelper.ThrowFormat("a second Schema message", position);
                 }
 
-                _schema = SchemaReader.Read(table);
-                foreach (var field in _schema.DictionaryFields)
-                {
-                    _dictionaryValueFields[field.Dictionary!.Id] = SchemaEncoding.ValueField(field);
-                }
-
+                SetSchema(SchemaReader.Read(table));
                 break;
             case Wire.HeaderDictionaryBatch:
                 ReadDictionaryBatch(table, body, bodyStart, position);

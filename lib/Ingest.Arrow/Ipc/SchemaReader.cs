@@ -62,6 +62,11 @@ internal static class SchemaReader
                 ThrowHelper.ThrowFormat($"dictionary id {dictionary.Id} is used by two fields");
             }
 
+            if (ids.Count > ArrowLimits.MaxDictionaryCount)
+            {
+                ThrowHelper.ThrowLimit("dictionary field count", ids.Count, ArrowLimits.MaxDictionaryCount);
+            }
+
             CheckDictionaryIds(field.Type.Children, ids);
         }
     }
