@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Output;
 using Ingest.Pipeline.Profiles;
@@ -53,7 +54,11 @@ internal static class RunCommand
                 var folder = Path.Combine(outputDirectory, profile.Id);
                 Directory.CreateDirectory(folder);
                 var summary = new CaptureDecodeSummary();
-                using (var rows = new JsonLinesRowOutput(File.Create(Path.Combine(folder, stream.Id + ".jsonl")), ownsStream: true))
+                var description = new StreamDescription(profile.Id, profile.Version, stream.Decoder.Name);
+                // The Arrow file is the data; the JSON lines beside it are for people (and list rejected notifications).
+                using (var rows = new TeeRowOutput(
+                           new ArrowFileRowOutput(File.Create(Path.Combine(folder, stream.Id + ".arrow")), TextWriter.Null, stream.Schema, description),
+                           new JsonLinesRowOutput(File.Create(Path.Combine(folder, stream.Id + ".jsonl")), ownsStream: true)))
                 {
                     foreach (var capture in stream.Captures)
                     {
@@ -70,7 +75,8 @@ internal static class RunCommand
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{totalRows} rows written; {totalRejected} notification(s) rejected and reported in the output (the shipped captures include malformed frames on purpose).");
+        Console.WriteLine($"{totalRows} rows written as Arrow IPC files (<profile>/<stream>.arrow) with a readable copy (.jsonl);");
+        Console.WriteLine($"{totalRejected} notification(s) rejected, each listed with its reason in the .jsonl (the shipped captures include malformed frames on purpose).");
         return ExitCodes.Success;
     }
 }

@@ -19,6 +19,11 @@ public class RunCommandTests
             var written = Path.Combine(output, Path.GetFileName(profile));
             Assert.True(Directory.Exists(written), $"run wrote nothing for {Path.GetFileName(profile)}: {text}");
             Assert.NotEmpty(Directory.GetFiles(written, "*.jsonl"));
+            foreach (var arrow in Directory.GetFiles(written, "*.arrow"))
+            {
+                var content = Ingest.Arrow.ArrowIpcReader.Read(await File.ReadAllBytesAsync(arrow));
+                Assert.True(content.RowCount > 0, $"{arrow} holds no rows");
+            }
         }
     }
 
