@@ -1,5 +1,14 @@
 using BenchmarkDotNet.Running;
+using Ingest.Bench.Budgets;
 
-// Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet switcher),
-// harnesses by name as documented in the README.
+// Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
+// `check-budgets [budgets.json] [results folder]` compares the JSON reports with allocation-budgets.json.
+if (args.Length > 0 && args[0] == "check-budgets")
+{
+    var budgets = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "allocation-budgets.json");
+    var results = args.Length > 2 ? args[2] : Path.Combine("BenchmarkDotNet.Artifacts", "results");
+    return AllocationBudgetCheck.Run(budgets, results);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

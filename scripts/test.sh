@@ -5,4 +5,18 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/install-test-peers.sh"
 cd "$root"
-dotnet test WearableIngest.sln -c Release --logger "console;verbosity=normal" "$@"
+results="$root/TestResults"
+rm -rf "$results"
+status=0
+dotnet test WearableIngest.sln -c Release --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+
+# One plain closing line for people and CI: "N passed, N failed".
+trx=$(find "$results" -name '*.trx' 2>/dev/null | head -n 1)
+if [ -n "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  failed=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+fi
+exit $status

@@ -11,6 +11,9 @@ internal static class WearableIngestCli
             "wearable-ingest: the home-hub service for clinical-trial activity trackers. " +
             "It decodes Bluetooth LE tracker notifications into typed Arrow columns, keeps them on disk " +
             "and publishes them over MQTT.");
+        root.Add(RunCommand.Create());
+        root.Add(DecodeCommand.Create());
+        root.Add(ProfilesCommand.Create());
         return root;
     }
 

@@ -33,6 +33,9 @@ public abstract class ColumnBuffer
     /// </summary>
     public ReadOnlySpan<byte> ValidityBytes => NullCount == 0 ? default : _validity.AsSpan(0, (Length + 7) >> 3);
 
+    /// <summary>The validity bitmap as Arrow's buffer (empty when the column has no nulls), for the IPC writer.</summary>
+    public ReadOnlyMemory<byte> ValidityMemory => NullCount == 0 ? default : _validity.AsMemory(0, (Length + 7) >> 3);
+
     /// <summary>True when row <paramref name="row"/> holds a value.</summary>
     public bool IsValid(int row)
     {

@@ -9,7 +9,8 @@ namespace Ingest.Pipeline.Columns;
 public sealed class ListColumnBuffer<T> : ColumnBuffer
     where T : unmanaged
 {
-    private int[] _offsets;
+    // Arrow int32 offsets, Length + 1 of them, kept in an int column so they reach the writer as bytes.
+    private readonly PrimitiveColumnBuffer<int> _offsets;
     private bool _rowOpen;
 
     /// <summary>Creates an empty list column with room for <paramref name="initialCapacity"/> rows.</summary>
@@ -23,20 +24,25 @@ public sealed class ListColumnBuffer<T> : ColumnBuffer
         }
 
         Elements = new PrimitiveColumnBuffer<T>(spec with { Kind = spec.ElementKind, Nullable = false }, initialCapacity * 2);
-        _offsets = new int[Math.Max(initialCapacity, 16) + 1];
+        _offsets = new PrimitiveColumnBuffer<int>(new ColumnSpec { Name = spec.Name + ".offsets", Kind = ColumnKind.Int32 }, initialCapacity + 1);
+        _offsets.Append(0);
     }
 
     /// <summary>The flattened elements of every row.</summary>
     public PrimitiveColumnBuffer<T> Elements { get; }
 
     /// <summary>Arrow offsets: <see cref="ColumnBuffer.Length"/> + 1 entries, the first 0.</summary>
-    public ReadOnlySpan<int> Offsets => _offsets.AsSpan(0, Length + 1);
+    public ReadOnlySpan<int> Offsets => _offsets.Values;
+
+    /// <summary>The offsets as Arrow's buffer, for the IPC writer.</summary>
+    public ReadOnlyMemory<byte> OffsetMemory => _offsets.ValueMemory;
 
     /// <summary>The elements of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<T> Row(int row)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Length, nameof(row));
-        return Elements.Values[_offsets[row].._offsets[row + 1]];
+        var offsets = _offsets.Values;
+        return Elements.Values[offsets[row]..offsets[row + 1]];
     }
 
     /// <summary>Starts a row; its elements are what is appended to <see cref="Elements"/> until <see cref="EndRow"/>.</summary>
@@ -60,12 +66,7 @@ public sealed class ListColumnBuffer<T> : ColumnBuffer
 
         _rowOpen = false;
         var length = Length;
-        if (length + 2 > _offsets.Length)
-        {
-            Array.Resize(ref _offsets, checked(_offsets.Length * 2));
-        }
-
-        _offsets[length + 1] = Elements.Length;
+        _offsets.Append(Elements.Length);
         MarkValid(length);
         Length = length + 1;
     }
@@ -74,12 +75,7 @@ public sealed class ListColumnBuffer<T> : ColumnBuffer
     public void AppendNull()
     {
         var length = Length;
-        if (length + 2 > _offsets.Length)
-        {
-            Array.Resize(ref _offsets, checked(_offsets.Length * 2));
-        }
-
-        _offsets[length + 1] = Elements.Length;
+        _offsets.Append(Elements.Length);
         MarkNull(length);
         Length = length + 1;
     }
@@ -88,6 +84,7 @@ public sealed class ListColumnBuffer<T> : ColumnBuffer
     protected override void TruncateValues(int length)
     {
         _rowOpen = false;
-        Elements.Truncate(_offsets[length]);
+        Elements.Truncate(_offsets.Values[length]);
+        _offsets.Truncate(length + 1);
     }
 }

@@ -8,7 +8,10 @@ namespace Ingest.Pipeline.Columns;
 public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
     where T : unmanaged
 {
-    private T[] _values;
+    // Values live in a byte[] so a sealed batch can hand Arrow a ReadOnlyMemory<byte> of them without a copy.
+    // Writes use the host's byte order, which is little-endian on every supported hub (ADR 0001).
+    private static readonly int s_size = Unsafe.SizeOf<T>();
+    private byte[] _bytes;
 
     /// <summary>Creates an empty column with room for <paramref name="initialCapacity"/> rows.</summary>
     public PrimitiveColumnBuffer(ColumnSpec spec, int initialCapacity)
@@ -20,26 +23,30 @@ public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
             throw new ArgumentException($"column '{spec.Name}' of type {spec.TypeName} cannot be stored as {typeof(T).Name}", nameof(spec));
         }
 
-        _values = new T[Math.Max(initialCapacity, 16)];
+        _bytes = new byte[checked(Math.Max(initialCapacity, 16) * s_size)];
     }
 
     /// <summary>The values appended so far (a null row holds <c>default</c>).</summary>
-    public ReadOnlySpan<T> Values => _values.AsSpan(0, Length);
+    public ReadOnlySpan<T> Values => MemoryMarshal.Cast<byte, T>(_bytes.AsSpan(0, Length * s_size));
 
     /// <summary>The values as Arrow's little-endian data buffer.</summary>
-    public ReadOnlySpan<byte> ValueBytes => MemoryMarshal.AsBytes(Values);
+    public ReadOnlySpan<byte> ValueBytes => _bytes.AsSpan(0, Length * s_size);
+
+    /// <summary>The values as Arrow's data buffer, for the IPC writer (valid until the column is next appended to or cleared).</summary>
+    public ReadOnlyMemory<byte> ValueMemory => _bytes.AsMemory(0, Length * s_size);
 
     /// <summary>Appends one value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(T value)
     {
         var length = Length;
-        if ((uint)length >= (uint)_values.Length)
+        var offset = length * s_size;
+        if ((uint)offset > (uint)(_bytes.Length - s_size))
         {
             Grow(length + 1);
         }
 
-        _values[length] = value;
+        MemoryMarshal.Write(_bytes.AsSpan(offset), in value);
         MarkValid(length);
         Length = length + 1;
     }
@@ -48,12 +55,13 @@ public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
     public void AppendNull()
     {
         var length = Length;
-        if ((uint)length >= (uint)_values.Length)
+        var offset = length * s_size;
+        if ((uint)offset > (uint)(_bytes.Length - s_size))
         {
             Grow(length + 1);
         }
 
-        _values[length] = default;
+        _bytes.AsSpan(offset, s_size).Clear();
         MarkNull(length);
         Length = length + 1;
     }
@@ -80,14 +88,14 @@ public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var length = Length;
         var end = checked(length + count);
-        if (end > _values.Length)
+        if (checked(end * s_size) > _bytes.Length)
         {
             Grow(end);
         }
 
         MarkValidRange(length, end);
         Length = end;
-        return _values.AsSpan(length, count);
+        return MemoryMarshal.Cast<byte, T>(_bytes.AsSpan(length * s_size, count * s_size));
     }
 
     /// <inheritdoc />
@@ -97,14 +105,14 @@ public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Grow(int needed)
+    private void Grow(int neededRows)
     {
-        var size = _values.Length;
-        while (size < needed)
+        var rows = _bytes.Length / s_size;
+        while (rows < neededRows)
         {
-            size = checked(size * 2);
+            rows = checked(rows * 2);
         }
 
-        Array.Resize(ref _values, size);
+        Array.Resize(ref _bytes, checked(rows * s_size));
     }
 }

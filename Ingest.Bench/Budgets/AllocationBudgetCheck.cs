@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Ingest.Bench.Budgets;
+
+/// <summary>
+/// Compares BenchmarkDotNet JSON reports with <c>allocation-budgets.json</c>: every budgeted benchmark that ran
+/// must allocate no more than its budget per operation (style.md §12). Run by <c>scripts/bench.sh</c>.
+/// </summary>
+internal static class AllocationBudgetCheck
+{
+    public static int Run(string budgetsPath, string resultsDirectory)
+    {
+        using var budgetsDocument = JsonDocument.Parse(File.ReadAllText(budgetsPath));
+        var budgets = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var budget in budgetsDocument.RootElement.GetProperty("budgets").EnumerateArray())
+        {
+            budgets[budget.GetProperty("benchmark").GetString()!] = budget.GetProperty("maxBytesPerOperation").GetInt64();
+        }
+
+        var reports = Directory.Exists(resultsDirectory)
+            ? Directory.GetFiles(resultsDirectory, "*-report*.json", SearchOption.AllDirectories)
+            : [];
+        if (reports.Length == 0)
+        {
+            Console.Error.WriteLine($"check-budgets: no BenchmarkDotNet JSON reports in {resultsDirectory}; run with --exporters json");
+            return 2;
+        }
+
+        var violations = 0;
+        var checkedCount = 0;
+        foreach (var report in reports)
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(report));
+            foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
+            {
+                var name = $"{benchmark.GetProperty("Type").GetString()}.{benchmark.GetProperty("Method").GetString()}";
+                if (!budgets.TryGetValue(name, out var limit)
+                    || !benchmark.TryGetProperty("Memory", out var memory)
+                    || !memory.TryGetProperty("BytesAllocatedPerOperation", out var allocatedElement))
+                {
+                    continue;
+                }
+
+                checkedCount++;
+                var allocated = allocatedElement.GetInt64();
+                var parameters = benchmark.TryGetProperty("Parameters", out var p) ? p.GetString() : "";
+                var verdict = allocated <= limit ? "ok  " : "OVER";
+                Console.WriteLine($"{verdict} {name} [{parameters}]: {allocated} B/op (budget {limit} B/op)");
+                if (allocated > limit)
+                {
+                    violations++;
+                }
+            }
+        }
+
+        Console.WriteLine($"check-budgets: {checkedCount} budgeted benchmark run(s), {violations} over budget");
+        return violations == 0 ? 0 : 1;
+    }
+}

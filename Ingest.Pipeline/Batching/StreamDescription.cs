@@ -1,0 +1,7 @@
+namespace Ingest.Pipeline.Batching;
+
+/// <summary>Where a stream's data comes from, recorded in every batch's metadata.</summary>
+/// <param name="ProfileId">Firmware profile id (or the decoder name when decoding without a profile).</param>
+/// <param name="ProfileVersion">Firmware profile version ("" without a profile).</param>
+/// <param name="Decoder">Decoder name.</param>
+public sealed record StreamDescription(string ProfileId, string ProfileVersion, string Decoder);

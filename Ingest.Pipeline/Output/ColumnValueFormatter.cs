@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using Ingest.Pipeline.Captures;
+using Ingest.Pipeline.Columns;
+
+namespace Ingest.Pipeline.Output;
+
+/// <summary>Formats single column values for JSON and CSV output (off the hot path: one row at a time, for people).</summary>
+internal static class ColumnValueFormatter
+{
+    public static void WriteJson(Utf8JsonWriter writer, ColumnBuffer column, int row)
+    {
+        if (!column.IsValid(row))
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        switch (column)
+        {
+            case PrimitiveColumnBuffer<sbyte> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<short> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<int> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<long> c when column.Spec.Kind == ColumnKind.TimestampNs:
+                writer.WriteStringValue(CaptureReader.FormatTime(c.Values[row]));
+                break;
+            case PrimitiveColumnBuffer<long> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<byte> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<ushort> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<uint> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<ulong> c: writer.WriteNumberValue(c.Values[row]); break;
+            case PrimitiveColumnBuffer<float> c: WriteFloat(writer, c.Values[row]); break;
+            case PrimitiveColumnBuffer<double> c: WriteDouble(writer, c.Values[row]); break;
+            default:
+                writer.WriteStartArray();
+                foreach (var element in ListElements(column, row))
+                {
+                    writer.WriteRawValue(element, skipInputValidation: false);
+                }
+
+                writer.WriteEndArray();
+                break;
+        }
+    }
+
+    public static string Csv(ColumnBuffer column, int row)
+    {
+        if (!column.IsValid(row))
+        {
+            return "";
+        }
+
+        return column switch
+        {
+            PrimitiveColumnBuffer<long> c when column.Spec.Kind == ColumnKind.TimestampNs => CaptureReader.FormatTime(c.Values[row]),
+            PrimitiveColumnBuffer<float> c => FloatText(c.Values[row]),
+            PrimitiveColumnBuffer<double> c => DoubleText(c.Values[row]),
+            PrimitiveColumnBuffer<sbyte> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<short> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<int> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<long> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<byte> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<ushort> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<uint> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            PrimitiveColumnBuffer<ulong> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
+            _ => string.Join(';', ListElements(column, row)),
+        };
+    }
+
+    /// <summary>Shortest text that reads back to the same float32 (so 36.6f prints as 36.6, not 36.59999847).</summary>
+    public static string FloatText(float value) => float.IsFinite(value)
+        ? value.ToString("R", CultureInfo.InvariantCulture)
+        : NonFinite(value);
+
+    public static string DoubleText(double value) => double.IsFinite(value)
+        ? value.ToString("R", CultureInfo.InvariantCulture)
+        : NonFinite(value);
+
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteRawValue(FloatText(value));
+        }
+        else
+        {
+            writer.WriteStringValue(NonFinite(value));
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(NonFinite(value));
+        }
+    }
+
+    private static string NonFinite(double value) =>
+        double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+
+    private static IEnumerable<string> ListElements(ColumnBuffer column, int row) => column switch
+    {
+        ListColumnBuffer<sbyte> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<short> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<int> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<long> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<byte> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<ushort> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<uint> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<ulong> c => Texts(c.Row(row).ToArray(), v => v.ToString(CultureInfo.InvariantCulture)),
+        ListColumnBuffer<float> c => Texts(c.Row(row).ToArray(), v => float.IsFinite(v) ? FloatText(v) : $"\"{FloatText(v)}\""),
+        ListColumnBuffer<double> c => Texts(c.Row(row).ToArray(), v => double.IsFinite(v) ? DoubleText(v) : $"\"{DoubleText(v)}\""),
+        _ => throw new InvalidOperationException($"column '{column.Spec.Name}' has an unsupported buffer type {column.GetType().Name}"),
+    };
+
+    private static IEnumerable<string> Texts<T>(T[] values, Func<T, string> format) => values.Select(format);
+}

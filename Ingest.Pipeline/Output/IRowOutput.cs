@@ -1,0 +1,20 @@
+using Ingest.Pipeline.Columns;
+using Ingest.Pipeline.Decoding;
+
+namespace Ingest.Pipeline.Output;
+
+/// <summary>Where decoded rows and rejected notifications go for people and tools (JSON lines, CSV, Arrow).</summary>
+public interface IRowOutput : IDisposable
+{
+    /// <summary>Writes committed rows [<paramref name="fromRow"/>, <paramref name="toRow"/>).</summary>
+    void WriteRows(StreamColumns columns, int fromRow, int toRow);
+
+    /// <summary>
+    /// Called with every committed row of <paramref name="columns"/> before they are cleared and at the end, so a
+    /// columnar output can write them as one batch. Row-at-a-time outputs ignore it.
+    /// </summary>
+    void WriteBatch(StreamColumns columns);
+
+    /// <summary>Reports a rejected notification from capture line <paramref name="lineNumber"/>.</summary>
+    void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame);
+}

@@ -1,0 +1,43 @@
+namespace Ingest.Pipeline.Profiles;
+
+/// <summary>A tracker model described as data (firmware-profiles/README.md), loaded and checked by <see cref="ProfileLoader"/>.</summary>
+public sealed class FirmwareProfile
+{
+    /// <summary>Lower kebab-case id; equals the folder name.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The profile's own version, recorded with every batch.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Model name for people.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Maker.</summary>
+    public string Vendor { get; init; } = "";
+
+    /// <summary>One paragraph for people.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>Recognition rules.</summary>
+    public required ProfileMatch Match { get; init; }
+
+    /// <summary>The streams, in file order.</summary>
+    public required IReadOnlyList<StreamDefinition> Streams { get; init; }
+
+    /// <summary>Full path of profile.json.</summary>
+    public required string FilePath { get; init; }
+
+    /// <summary>The stream with <paramref name="id"/>, or null.</summary>
+    public StreamDefinition? FindStream(string id)
+    {
+        foreach (var stream in Streams)
+        {
+            if (string.Equals(stream.Id, id, StringComparison.Ordinal))
+            {
+                return stream;
+            }
+        }
+
+        return null;
+    }
+}
