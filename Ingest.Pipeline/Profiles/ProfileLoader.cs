@@ -231,7 +231,9 @@ public static partial class ProfileLoader
         }
 
         reader.TryGet("settings", out var settingsElement);
-        var settings = new DecoderSettings(settingsElement, reader.File, reader.Child("settings"));
+        // Clone: the profile's JsonDocument is disposed after loading, but decoders are created from these settings later.
+        var settings = new DecoderSettings(
+            settingsElement.ValueKind == JsonValueKind.Undefined ? settingsElement : settingsElement.Clone(), reader.File, reader.Child("settings"));
         var decoder = factory.Create(settings);
 
         double? nominalRate = null;

@@ -35,7 +35,6 @@ public sealed class PolarPmdDecoder : IFrameDecoder
     private readonly PolarPmdSettings _settings;
     private readonly byte _frameTypeByte;
     private readonly long _hubPeriodNs;
-    private readonly double _devicePeriodNs;
     private readonly int _referenceBits;
     private bool _hasPrevious;
     private ulong _previous;
@@ -50,7 +49,6 @@ public sealed class PolarPmdDecoder : IFrameDecoder
         if (settings.SampleRateHz > 0)
         {
             _hubPeriodNs = SampleClock.PeriodNs(settings.SampleRateHz);
-            _devicePeriodNs = (double)SampleClock.NanosecondsPerSecond / settings.SampleRateHz;
         }
 
         Schema = PolarPmdSchemas.Create(settings);
@@ -395,10 +393,13 @@ public sealed class PolarPmdDecoder : IFrameDecoder
         }
         else
         {
-            // First frame: 1/sampleRate apart, back from the frame timestamp.
+            // First frame: 1/sampleRate apart, back from the frame timestamp: round(k · 1e9 / rate) half up, in
+            // integers (k ≤ 4096, rate ≤ 10,000: no overflow).
+            long rate = _settings.SampleRateHz;
             for (var i = 0; i < times.Length; i++)
             {
-                times[i] = last - (long)Math.Round((times.Length - 1 - i) * _devicePeriodNs);
+                long k = times.Length - 1 - i;
+                times[i] = last - (((2 * k * SampleClock.NanosecondsPerSecond) + rate) / (2 * rate));
             }
         }
     }
