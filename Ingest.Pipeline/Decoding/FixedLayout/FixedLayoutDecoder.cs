@@ -94,7 +94,7 @@ public sealed class FixedLayoutDecoder : IFrameDecoder
 
                     if (field.Column >= 0)
                     {
-                        Append(in field, columns[field.Column], 1);
+                        AppendOne(in field, columns[field.Column]);
                     }
                 }
 
@@ -212,6 +212,32 @@ public sealed class FixedLayoutDecoder : IFrameDecoder
             case ColumnKind.UInt64: ((PrimitiveColumnBuffer<ulong>)column).AppendSpan(count).Fill(raw); break;
             case ColumnKind.Float32: ((PrimitiveColumnBuffer<float>)column).AppendSpan(count).Fill((float)Physical(in field, raw)); break;
             default: ((PrimitiveColumnBuffer<double>)column).AppendSpan(count).Fill(Physical(in field, raw)); break;
+        }
+    }
+
+    /// <summary>Appends the field's current value (or null when absent) once: the per-sample path, without span overhead.</summary>
+    private void AppendOne(in FixedLayoutInstruction field, ColumnBuffer column)
+    {
+        if (!_present[field.Register])
+        {
+            AppendNull(field.ColumnKind, column);
+            return;
+        }
+
+        // The compiler guaranteed the column holds every wire value: the casts below never truncate.
+        var raw = _registers[field.Register];
+        switch (field.ColumnKind)
+        {
+            case ColumnKind.Int8: ((PrimitiveColumnBuffer<sbyte>)column).Append((sbyte)raw); break;
+            case ColumnKind.Int16: ((PrimitiveColumnBuffer<short>)column).Append((short)raw); break;
+            case ColumnKind.Int32: ((PrimitiveColumnBuffer<int>)column).Append((int)raw); break;
+            case ColumnKind.Int64: ((PrimitiveColumnBuffer<long>)column).Append((long)raw); break;
+            case ColumnKind.UInt8: ((PrimitiveColumnBuffer<byte>)column).Append((byte)raw); break;
+            case ColumnKind.UInt16: ((PrimitiveColumnBuffer<ushort>)column).Append((ushort)raw); break;
+            case ColumnKind.UInt32: ((PrimitiveColumnBuffer<uint>)column).Append((uint)raw); break;
+            case ColumnKind.UInt64: ((PrimitiveColumnBuffer<ulong>)column).Append(raw); break;
+            case ColumnKind.Float32: ((PrimitiveColumnBuffer<float>)column).Append((float)Physical(in field, raw)); break;
+            default: ((PrimitiveColumnBuffer<double>)column).Append(Physical(in field, raw)); break;
         }
     }
 

@@ -1,4 +1,3 @@
-
 namespace Ingest.Tests.Pipeline.Decoding.Polar;
 
 /// <summary>
