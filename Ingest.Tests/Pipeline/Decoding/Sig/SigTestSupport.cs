@@ -8,7 +8,7 @@ namespace Ingest.Tests.Pipeline.Decoding.Sig;
 internal static class SigTestSupport
 {
     /// <summary>A realistic hub receive time: 2026-11-22T10:00:00Z in ns.</summary>
-    public const long HubTime = 1_763_805_600_000_000_000;
+    public const long HubTime = 1_795_341_600_000_000_000;
 
     /// <summary>Bytes from hex text with optional spaces.</summary>
     public static byte[] Hex(string text)
