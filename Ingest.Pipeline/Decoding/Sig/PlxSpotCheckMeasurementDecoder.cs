@@ -107,12 +107,12 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
                 : Missing(frame.Length, timestampAt, measurementStatusAt, deviceStatusAt, paiAt);
         }
 
-        var time = SigDateTime.Result.Unknown;
+        var time = SigDateTimeResult.Unknown;
         long deviceTimeNs = 0;
         if ((flags & TimestampFlag) != 0)
         {
             time = SigDateTime.Read(frame.Slice(timestampAt, SigDateTime.Size), out deviceTimeNs);
-            if (time == SigDateTime.Result.Invalid)
+            if (time == SigDateTimeResult.Invalid)
             {
                 return DecodeOutcome.Reject(RejectReason.InvalidValue, SigDateTime.Describe(frame.Slice(timestampAt, SigDateTime.Size)));
             }

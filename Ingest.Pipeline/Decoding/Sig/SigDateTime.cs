@@ -23,21 +23,8 @@ internal static class SigDateTime
     private const int MinRepresentableYear = 1678;
     private const int MaxRepresentableYear = 2261;
 
-    /// <summary>What a Date Time field held.</summary>
-    public enum Result
-    {
-        /// <summary>A complete date and time, in <c>unixNs</c>.</summary>
-        Known,
-
-        /// <summary>Valid, but year, month or day is 0 ("not known") or the year lies outside timestamp[ns]: no instant.</summary>
-        Unknown,
-
-        /// <summary>A field is outside its range (month 13, 31 February, hour 24 …).</summary>
-        Invalid,
-    }
-
     /// <summary>Reads the 7-byte structure at the start of <paramref name="field"/> (which must hold <see cref="Size"/> bytes).</summary>
-    public static Result Read(ReadOnlySpan<byte> field, out long unixNs)
+    public static SigDateTimeResult Read(ReadOnlySpan<byte> field, out long unixNs)
     {
         unixNs = 0;
         var year = field[0] | (field[1] << 8);
@@ -48,27 +35,27 @@ internal static class SigDateTime
         int seconds = field[6];
         if ((year != 0 && year is < MinYear or > MaxYear) || month > 12 || day > 31 || hours > 23 || minutes > 59 || seconds > 59)
         {
-            return Result.Invalid;
+            return SigDateTimeResult.Invalid;
         }
 
         if (year == 0 || month == 0 || day == 0)
         {
-            return Result.Unknown;
+            return SigDateTimeResult.Unknown;
         }
 
         if (day > DateTime.DaysInMonth(year, month))
         {
-            return Result.Invalid;
+            return SigDateTimeResult.Invalid;
         }
 
         if (year is < MinRepresentableYear or > MaxRepresentableYear)
         {
-            return Result.Unknown;
+            return SigDateTimeResult.Unknown;
         }
 
         var ticks = new DateTime(year, month, day, hours, minutes, seconds, DateTimeKind.Utc).Ticks - DateTime.UnixEpoch.Ticks;
         unixNs = ticks * TimeSpan.NanosecondsPerTick;
-        return Result.Known;
+        return SigDateTimeResult.Known;
     }
 
     /// <summary>Describes an invalid field for a rejection.</summary>
@@ -76,9 +63,9 @@ internal static class SigDateTime
         $"time stamp {field[0] | (field[1] << 8):D4}-{field[2]:D2}-{field[3]:D2} {field[4]:D2}:{field[5]:D2}:{field[6]:D2} has a field outside its range (Date Time 0x2A08)";
 
     /// <summary>Appends the device time for a frame: the instant, or null.</summary>
-    public static void AppendDeviceTime(PrimitiveColumnBuffer<long> deviceTime, Result result, long unixNs)
+    public static void AppendDeviceTime(PrimitiveColumnBuffer<long> deviceTime, SigDateTimeResult result, long unixNs)
     {
-        if (result == Result.Known)
+        if (result == SigDateTimeResult.Known)
         {
             deviceTime.Append(unixNs);
         }

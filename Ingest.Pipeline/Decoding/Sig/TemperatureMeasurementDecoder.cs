@@ -99,12 +99,12 @@ public sealed class TemperatureMeasurementDecoder : IFrameDecoder
                 : DecodeOutcome.Truncated("temperature type", 1, 0);
         }
 
-        var time = SigDateTime.Result.Unknown;
+        var time = SigDateTimeResult.Unknown;
         long deviceTimeNs = 0;
         if ((flags & TimeStampFlag) != 0)
         {
             time = SigDateTime.Read(frame.Slice(timeStampAt, SigDateTime.Size), out deviceTimeNs);
-            if (time == SigDateTime.Result.Invalid)
+            if (time == SigDateTimeResult.Invalid)
             {
                 return DecodeOutcome.Reject(RejectReason.InvalidValue, SigDateTime.Describe(frame.Slice(timeStampAt, SigDateTime.Size)));
             }
