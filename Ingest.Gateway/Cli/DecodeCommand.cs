@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Output;
-using Ingest.Pipeline.Profiles;
 
 namespace Ingest.Gateway.Cli;
 
