@@ -1,13 +1,15 @@
 using System.CommandLine;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Output;
-using Ingest.Pipeline.Profiles;
 
 namespace Ingest.Gateway.Cli;
 
 /// <summary><c>wearable-ingest decode</c>: decodes notifications from --hex or a capture file and prints the rows.</summary>
 internal static class DecodeCommand
 {
+    // A capture given on the command line may be a long recording; decoding streams it in bounded memory.
+    private const long MaxCaptureBytes = 1L << 30;
+
     public static Command Create()
     {
         var profile = new Option<string?>("--profile") { Description = "Profile folder, profile.json, or profile id (e.g. polar-h10)" };
@@ -104,16 +106,22 @@ internal static class DecodeCommand
 
     private static IEnumerable<CaptureLine> CaptureLines(string path, long? startNs)
     {
+        // Checked here, before any output file is created, not when the lines are first enumerated.
         if (path != "-" && !File.Exists(path))
         {
             throw new CliException($"--capture '{path}' does not exist");
         }
 
-        if (path != "-" && new FileInfo(path).Length > ProfileLimits.MaxCaptureFileBytes * 16)
+        if (path != "-" && new FileInfo(path).Length > MaxCaptureBytes)
         {
-            throw new CliException($"--capture '{path}' is larger than {ProfileLimits.MaxCaptureFileBytes * 16} bytes; split it");
+            throw new CliException($"--capture '{path}' is larger than {MaxCaptureBytes} bytes; split it");
         }
 
+        return ReadCapture(path, startNs);
+    }
+
+    private static IEnumerable<CaptureLine> ReadCapture(string path, long? startNs)
+    {
         using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
         foreach (var line in CaptureReader.Read(reader, startNs))
         {

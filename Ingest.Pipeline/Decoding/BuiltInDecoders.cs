@@ -12,6 +12,12 @@ public static class BuiltInDecoders
     [
         // Bluetooth SIG characteristics
         BatteryLevelDecoder.Factory,
+        HeartRateMeasurementDecoder.Factory,
+        PlxContinuousMeasurementDecoder.Factory,
+        PlxSpotCheckMeasurementDecoder.Factory,
+        TemperatureMeasurementDecoder.Factory,
+        RscMeasurementDecoder.Factory,
+        CscMeasurementDecoder.Factory,
 
         // Vendor formats and the declarative fixed-layout decoder
         PolarPmdDecoder.Factory,

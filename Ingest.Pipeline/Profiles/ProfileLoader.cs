@@ -231,9 +231,9 @@ public static partial class ProfileLoader
         }
 
         reader.TryGet("settings", out var settingsElement);
-        // Clone: the profile's JsonDocument is disposed after loading, but decoders are created from these settings later.
-        var settings = new DecoderSettings(
-            settingsElement.ValueKind == JsonValueKind.Undefined ? settingsElement : settingsElement.Clone(), reader.File, reader.Child("settings"));
+        // Clone: the stream keeps its settings to create decoders long after the document is disposed.
+        var settings = new DecoderSettings(settingsElement.ValueKind == JsonValueKind.Undefined ? default : settingsElement.Clone(),
+            reader.File, reader.Child("settings"));
         var decoder = factory.Create(settings);
 
         double? nominalRate = null;

@@ -8,6 +8,6 @@ public sealed class InfiniTimeProfileCaptureTests
     [Fact]
     public void Captures_DecodeAsExpected()
     {
-        VendorProfiles.AssertCapturesDecode("pinetime-infinitime", 3);
+        VendorProfiles.AssertCapturesDecode("pinetime-infinitime", 4);
     }
 }

@@ -7,7 +7,7 @@ namespace Ingest.Tests.Pipeline.Decoding.Polar;
 public sealed class PolarProfileCaptureTests
 {
     [Theory]
-    [InlineData("polar-h10", 2)]
+    [InlineData("polar-h10", 3)]
     [InlineData("polar-verity-sense", 3)]
     public void Captures_DecodeAsExpected(string profileId, int minimumStreams)
     {
