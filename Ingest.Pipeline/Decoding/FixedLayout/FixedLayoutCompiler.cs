@@ -44,6 +44,13 @@ public static class FixedLayoutCompiler
         ArgumentNullException.ThrowIfNull(settings);
         settings.RejectUnknown(s_topKeys);
         var state = new State(settings);
+        state.CollectNames("fields");
+        if (settings.TryGet("samples", out var samplesForNames) && samplesForNames.ValueKind == JsonValueKind.Object
+            && samplesForNames.TryGetProperty("fields", out var groupForNames))
+        {
+            state.CollectNames("samples.fields", groupForNames);
+        }
+
         var header = Array.Empty<FixedLayoutInstruction>();
         if (settings.TryGet("fields", out var fields))
         {
@@ -144,7 +151,38 @@ public static class FixedLayoutCompiler
     {
         private readonly Dictionary<string, (string Path, int Register, bool Flags, FixedWireType Type, bool Conditional, bool InGroup)> _names = new(StringComparer.Ordinal);
 
+        // Every declared name and where, so a condition on a later field can say where that field is.
+        private readonly Dictionary<string, string> _declared = new(StringComparer.Ordinal);
+
         public List<ColumnSpec> Columns { get; } = [];
+
+        public void CollectNames(string path)
+        {
+            if (settings.TryGet(path, out var fields))
+            {
+                CollectNames(path, fields);
+            }
+        }
+
+        public void CollectNames(string path, JsonElement fields)
+        {
+            if (fields.ValueKind != JsonValueKind.Array)
+            {
+                return;
+            }
+
+            var index = 0;
+            foreach (var field in fields.EnumerateArray())
+            {
+                if (field.ValueKind == JsonValueKind.Object && field.TryGetProperty("name", out var name)
+                    && name.ValueKind == JsonValueKind.String)
+                {
+                    _declared.TryAdd(name.GetString()!, $"{path}[{index}]");
+                }
+
+                index++;
+            }
+        }
 
         public FixedLayoutInstruction[] CompileFields(JsonElement fields, string path, int groupStart)
         {
@@ -328,7 +366,9 @@ public static class FixedLayoutCompiler
             var target = RequiredString(condition, path, "field");
             if (!_names.TryGetValue(target, out var flags))
             {
-                throw settings.Error($"{path}.field", $"'{target}' is not declared before '{name}'; a condition can only test an earlier flags field");
+                throw settings.Error($"{path}.field", _declared.TryGetValue(target, out var later)
+                    ? $"'{target}' is declared later ({later}); a condition can only test a flags field declared before '{name}'"
+                    : $"no field is named '{target}'; a condition tests a flags field declared before '{name}'");
             }
 
             if (!flags.Flags)

@@ -140,7 +140,11 @@ public sealed class FixedLayoutDecoderTests
     [InlineData("""{ "fields": [ { "name": "a", "type": "u8", "column": "uint8" }, { "name": "b", "type": "u8" }, { "name": "c", "type": "u8" }, { "name": "d", "type": "u12" } ] }""",
         "$.settings.fields[3].type", "unknown wire type 'u12'; use one of u8, i8")]
     [InlineData("""{ "fields": [ { "name": "a", "type": "u8", "column": "uint8", "presentIf": { "field": "f", "mask": 1 } }, { "name": "f", "type": "u8", "flags": true } ] }""",
-        "$.settings.fields[0].presentIf.field", "not declared before")]
+        "$.settings.fields[0].presentIf.field", "'f' is declared later (fields[1])")]
+    [InlineData("""{ "fields": [ { "name": "a", "type": "u8", "column": "uint8", "presentIf": { "field": "g", "mask": 1 } } ] }""",
+        "$.settings.fields[0].presentIf.field", "no field is named 'g'")]
+    [InlineData("""{ "fields": [ { "name": "a", "type": "u8", "column": "uint8", "presentIf": { "field": "f", "mask": 1 } } ], "samples": { "fields": [ { "name": "f", "type": "u8", "flags": true } ] } }""",
+        "$.settings.fields[0].presentIf.field", "'f' is declared later (samples.fields[0])")]
     [InlineData("""{ "fields": [ { "name": "f", "type": "u8" }, { "name": "a", "type": "u8", "column": "uint8", "presentIf": { "field": "f", "mask": 1 } } ] }""",
         "$.settings.fields[1].presentIf.field", "not a flags field")]
     [InlineData("""{ "fields": [ { "name": "a", "type": "u8", "column": "uint8" } ], "samples": { "fields": [] } }""",
