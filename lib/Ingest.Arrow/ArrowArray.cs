@@ -185,7 +185,10 @@ public sealed class ArrowArray
         return Range(index);
     }
 
-    /// <summary>The values of a fixed-width column (or the indices of a dictionary-encoded one) reinterpreted as <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The values of a fixed-width column (or the indices of a dictionary-encoded one) reinterpreted as
+    /// <typeparamref name="T"/>, without copying. Arrow data is little-endian, as is every .NET platform we run on.
+    /// </summary>
     /// <typeparam name="T">An unmanaged type of the column's byte width, e.g. <see cref="float"/> for float32.</typeparam>
     public ReadOnlySpan<T> GetValues<T>()
         where T : unmanaged

@@ -13,7 +13,7 @@ internal static class IpcBatchWriter
 {
     private static readonly byte[] s_zeros = new byte[Wire.Alignment];
 
-    /// <summary>Writes one record batch and returns (bytes written, metadata length incl. prefix, body length).</summary>
+    /// <summary>Writes one record batch; returns the metadata length (with its 8-byte prefix) and the body length.</summary>
     public static (int MetadataLength, long BodyLength) WriteRecordBatch(IBufferWriter<byte> output, ArrowSchema schema,
         int length, ReadOnlySpan<ArrowColumn> columns, Span<ReadOnlyMemory<byte>> scratch)
     {
@@ -68,7 +68,7 @@ internal static class IpcBatchWriter
         return (template.Bytes.Length, body);
     }
 
-    /// <summary>Body length a record batch would have (validates the columns like a write does).</summary>
+    /// <summary>Body bytes one field's column (and its children) would take; validates the column like a write does.</summary>
     public static long MeasureBody(ArrowField field, in ArrowColumn column)
     {
         int node = 0, buffer = 0;

@@ -273,7 +273,7 @@ internal sealed class IpcReader
                     ThrowHelper.ThrowLimit("record batch count", _batches.Count + 1, ArrowLimits.MaxRecordBatchCount);
                 }
 
-                var metadata = (IReadOnlyList<KeyValuePair<string, string>>?)SchemaReader.ReadMetadata(message, 4) ?? [];
+                var metadata = (IReadOnlyList<KeyValuePair<string, string>>?)SchemaReader.ReadMetadata(message, 4, new StringBudget()) ?? [];
                 var (length, columns) = ReadRecordBatch(table, body, bodyStart, _schema!.Fields);
                 _batches.Add(new ArrowRecordBatch(_schema, length, columns, metadata));
                 break;
