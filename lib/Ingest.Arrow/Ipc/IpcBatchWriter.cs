@@ -87,17 +87,21 @@ internal static class IpcBatchWriter
         }
     }
 
-    private static void CopyBody(IBufferWriter<byte> output, ReadOnlySpan<ReadOnlyMemory<byte>> slices)
+    /// <summary>Copies each buffer once, followed by zero padding to 8, then forgets the slices (the scratch must not keep caller memory alive).</summary>
+    private static void CopyBody(IBufferWriter<byte> output, Span<ReadOnlyMemory<byte>> slices)
     {
         foreach (var slice in slices)
         {
-            WriteBytes(output, slice.Span);
-            var padding = Wire.Align8(slice.Length) - slice.Length;
-            if (padding > 0)
-            {
-                WriteBytes(output, s_zeros.AsSpan(0, padding));
-            }
+            var source = slice.Span;
+            var padded = Wire.Align8(source.Length);
+            // IBufferWriter.GetSpan(sizeHint) returns at least sizeHint bytes: data and padding in one reservation.
+            var span = output.GetSpan(padded);
+            source.CopyTo(span);
+            span.Slice(source.Length, padded - source.Length).Clear();
+            output.Advance(padded);
         }
+
+        slices.Clear();
     }
 
     /// <summary>
