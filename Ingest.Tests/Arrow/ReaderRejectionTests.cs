@@ -57,6 +57,17 @@ public sealed class ReaderRejectionTests
     }
 
     [Fact]
+    public void Read_NodeLengthIntMaxWithNulls_RejectedWithoutOverflow()
+    {
+        var bytes = Tiny();
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(NodeLength), int.MaxValue);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(NodeNullCount), 1);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(BatchLength), int.MaxValue);
+        var error = Assert.Throws<ArrowFormatException>(() => ArrowIpcReader.Read(bytes));
+        Assert.Contains("validity bitmap has 0 of 268435456 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_OffsetsDecrease_Rejected()
     {
         var schema = new ArrowSchema.Builder().Field("s", ArrowType.Utf8).Build();

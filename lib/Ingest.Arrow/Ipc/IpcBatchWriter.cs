@@ -135,7 +135,7 @@ internal static class IpcBatchWriter
         ReadOnlyMemory<byte> validity = default;
         if (column.NullCount > 0)
         {
-            var bitmapBytes = (length + 7) >> 3;
+            var bitmapBytes = Wire.BitmapBytes(length);
             if (column.Validity.Length < bitmapBytes)
             {
                 ThrowHelper.ThrowArgument($"column '{field.Name}' has nulls but its validity bitmap has {column.Validity.Length} of {bitmapBytes} bytes", nameof(column));
@@ -154,7 +154,7 @@ internal static class IpcBatchWriter
         switch (type.Id)
         {
             case ArrowTypeId.Boolean:
-                return Add(Slice(field, column.Values, (length + 7L) >> 3, "values"), buffers, slices, ref buffer, body);
+                return Add(Slice(field, column.Values, Wire.BitmapBytes(length), "values"), buffers, slices, ref buffer, body);
             case ArrowTypeId.Utf8:
             case ArrowTypeId.Binary:
             {
