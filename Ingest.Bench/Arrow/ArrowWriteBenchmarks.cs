@@ -74,6 +74,9 @@ public class ArrowWriteBenchmarks
         ArrowIpc.WriteStream(_output, _schema, Rows, _columns, _dictionaries);
     }
 
+    /// <summary>The bytes of the last write (for the read benchmark's setup).</summary>
+    public ReadOnlyMemory<byte> WrittenMessage => _output.WrittenMemory;
+
     [GlobalCleanup]
     public void Cleanup() => _output.Dispose();
 
