@@ -76,7 +76,7 @@ public sealed partial class MqttClient
             if (connection is { Closing: false })
             {
                 MqttPacketEncoder.WriteDisconnect(connection.Pending, reasonCode, properties, connection.Version);
-                connection.CloseAfterWrite = true;
+                connection.RequestCloseAfterWriteLocked(reasonCode, null);
                 connection.ScheduleFlushLocked();
             }
         }

@@ -104,7 +104,9 @@ public sealed partial class MqttClient
                     result = new PublishResult(MqttPublishOutcome.Accepted, reason, id, properties?.ReasonString);
                     break;
                 default:
-                    throw new MqttProtocolException($"{type} for packet id {id}, which is in state {op.State}", MqttReasonCode.ProtocolError, 0, string.Empty);
+                    // An acknowledgement of the wrong kind (PUBCOMP for a QoS 1 publish …) acknowledges nothing either.
+                    Interlocked.Increment(ref _unknownAcknowledgements);
+                    return;
             }
 
             RemoveInFlightLocked(op);
@@ -245,7 +247,7 @@ public sealed partial class MqttClient
             if (!connection.Closing && connection.Version == MqttProtocolVersion.V500)
             {
                 MqttPacketEncoder.WriteDisconnect(connection.Pending, exception.ReasonCode, null, connection.Version);
-                connection.CloseAfterWrite = true;
+                connection.RequestCloseAfterWriteLocked(exception.ReasonCode, exception);
                 connection.ScheduleFlushLocked();
             }
         }

@@ -61,7 +61,19 @@ internal sealed class MqttConnection
     public bool FlushScheduled { get; set; }
 
     /// <summary>Client lock: close once the pending batch (ending in DISCONNECT) is written.</summary>
-    public bool CloseAfterWrite { get; set; }
+    public bool CloseAfterWrite { get; private set; }
+
+    private MqttReasonCode _closeReason;
+    private Exception? _closeError;
+
+    /// <summary>Client lock: the pending batch ends with DISCONNECT; close after writing it, reporting this reason.</summary>
+    public void RequestCloseAfterWriteLocked(MqttReasonCode reason, Exception? error)
+    {
+        CloseAfterWrite = true;
+        _closeReason = reason;
+        _closeError = error;
+        ScheduleFlushLocked();
+    }
 
     /// <summary>Client lock: set once; nothing more is encoded for this connection.</summary>
     public bool Closing { get; private set; }
@@ -180,7 +192,7 @@ internal sealed class MqttConnection
 
                 if (closeAfter)
                 {
-                    Abort(null, MqttReasonCode.NormalDisconnection);
+                    Abort(_closeError, _closeReason);
                     break;
                 }
             }
