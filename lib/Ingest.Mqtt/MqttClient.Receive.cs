@@ -166,7 +166,8 @@ public sealed partial class MqttClient
                     return null;
                 }
 
-                if (_inboundQos2.Count >= _options.ReceiveMaximum)
+                // MQTT 3.1.1 has no Receive Maximum; there the 16-bit packet id space bounds the set.
+                if (connection.Version == MqttProtocolVersion.V500 && _inboundQos2.Count >= _options.ReceiveMaximum)
                 {
                     throw new MqttProtocolException($"the broker exceeded our Receive Maximum {_options.ReceiveMaximum}", MqttReasonCode.ReceiveMaximumExceeded, 0, string.Empty);
                 }
