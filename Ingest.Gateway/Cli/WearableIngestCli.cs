@@ -11,6 +11,7 @@ internal static class WearableIngestCli
             "wearable-ingest: the home-hub service for clinical-trial activity trackers. " +
             "It decodes Bluetooth LE tracker notifications into typed Arrow columns, keeps them on disk " +
             "and publishes them over MQTT.");
+        root.Add(BrokerCheckCommand.Create());
         return root;
     }
 
