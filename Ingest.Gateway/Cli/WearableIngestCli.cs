@@ -15,6 +15,7 @@ internal static class WearableIngestCli
         root.Add(DecodeCommand.Create());
         root.Add(ProfilesCommand.Create());
         root.Add(ArrowInspectCommand.Create());
+        root.Add(BrokerCheckCommand.Create());
         return root;
     }
 
