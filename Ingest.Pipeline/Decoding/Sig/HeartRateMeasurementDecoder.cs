@@ -92,18 +92,18 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return RejectEmpty();
+            return SigReject.Empty();
         }
 
         if (frame.Length > DecodeLimits.MaxFrameBytes)
         {
-            return RejectOversized(frame.Length);
+            return SigReject.Oversized(frame.Length);
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return RejectReservedFlags(flags);
+            return SigReject.ReservedFlags(flags, "5-7");
         }
 
         int heartRate;
@@ -112,7 +112,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length < 3)
             {
-                return Truncated("heart rate (uint16)", 2, frame.Length - 1);
+                return SigReject.Truncated("heart rate (uint16)", 2, frame.Length - 1);
             }
 
             heartRate = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(1, 2));
@@ -122,7 +122,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length < 2)
             {
-                return Truncated("heart rate (uint8)", 1, 0);
+                return SigReject.Truncated("heart rate (uint8)", 1, 0);
             }
 
             heartRate = frame[1];
@@ -134,7 +134,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length - offset < 2)
             {
-                return Truncated("energy expended", 2, frame.Length - offset);
+                return SigReject.Truncated("energy expended", 2, frame.Length - offset);
             }
 
             energyExpended = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(offset, 2));
@@ -147,12 +147,12 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
             // HRS 1.0, RR-Interval field: one or more RR intervals, their count implied by the frame length.
             if (rrBytes.Length < 2 || (rrBytes.Length & 1) != 0)
             {
-                return Truncated("RR-interval", 2, rrBytes.Length & 1);
+                return SigReject.Truncated("RR-interval", 2, rrBytes.Length & 1);
             }
         }
         else if (!rrBytes.IsEmpty)
         {
-            return RejectTrailing(rrBytes.Length, flags);
+            return SigReject.TrailingBytes(rrBytes.Length, flags, offset);
         }
 
         if (!ReferenceEquals(columns, _bound))
@@ -205,26 +205,6 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
     {
         // No decoding state: energy expended is cumulative on the sensor, not here.
     }
-
-    // Rejections build their text out of line: string formatting in Decode itself would enlarge its frame (and its
-    // zero-initialised prolog) on every accepted frame.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DecodeOutcome RejectEmpty() => DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DecodeOutcome RejectOversized(int length) =>
-        DecodeOutcome.Reject(RejectReason.Oversized, $"notification is {length} bytes; at most {DecodeLimits.MaxFrameBytes}");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DecodeOutcome RejectReservedFlags(byte flags) =>
-        DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 5-7");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DecodeOutcome RejectTrailing(int count, byte flags) =>
-        DecodeOutcome.Reject(RejectReason.TrailingBytes, $"{count} byte(s) after the last field (flags 0x{flags:X2} announce no RR intervals)");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DecodeOutcome Truncated(string field, int needed, int available) => DecodeOutcome.Truncated(field, needed, available);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Bind(StreamColumns columns)
