@@ -149,13 +149,13 @@ public sealed class CscMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 2-7");
+            return SigReject.ReservedFlags(flags, "2-7");
         }
 
         var hasWheel = (flags & WheelDataFlag) != 0;
@@ -166,12 +166,12 @@ public sealed class CscMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length > end)
             {
-                return DecodeOutcome.Reject(RejectReason.TrailingBytes, $"{frame.Length - end} byte(s) after the last field (flags 0x{flags:X2} define {end})");
+                return SigReject.TrailingBytes(frame.Length - end, flags, end);
             }
 
             return frame.Length < crankAt
-                ? DecodeOutcome.Truncated("wheel revolution data", 6, frame.Length - 1)
-                : DecodeOutcome.Truncated("crank revolution data", 4, frame.Length - crankAt);
+                ? SigReject.Truncated("wheel revolution data", 6, frame.Length - 1)
+                : SigReject.Truncated("crank revolution data", 4, frame.Length - crankAt);
         }
 
         columns.HubTime.Append(hubTimeNs);

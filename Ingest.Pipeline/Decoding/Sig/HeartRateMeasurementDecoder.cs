@@ -92,18 +92,18 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         if (frame.Length > DecodeLimits.MaxFrameBytes)
         {
-            return DecodeOutcome.Reject(RejectReason.Oversized, $"notification is {frame.Length} bytes; at most {DecodeLimits.MaxFrameBytes}");
+            return SigReject.Oversized(frame.Length);
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 5-7");
+            return SigReject.ReservedFlags(flags, "5-7");
         }
 
         int heartRate;
@@ -112,7 +112,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length < 3)
             {
-                return DecodeOutcome.Truncated("heart rate (uint16)", 2, frame.Length - 1);
+                return SigReject.Truncated("heart rate (uint16)", 2, frame.Length - 1);
             }
 
             heartRate = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(1, 2));
@@ -122,7 +122,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length < 2)
             {
-                return DecodeOutcome.Truncated("heart rate (uint8)", 1, 0);
+                return SigReject.Truncated("heart rate (uint8)", 1, 0);
             }
 
             heartRate = frame[1];
@@ -134,7 +134,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length - offset < 2)
             {
-                return DecodeOutcome.Truncated("energy expended", 2, frame.Length - offset);
+                return SigReject.Truncated("energy expended", 2, frame.Length - offset);
             }
 
             energyExpended = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(offset, 2));
@@ -147,13 +147,12 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
             // HRS 1.0, RR-Interval field: one or more RR intervals, their count implied by the frame length.
             if (rrBytes.Length < 2 || (rrBytes.Length & 1) != 0)
             {
-                return DecodeOutcome.Truncated("RR-interval", 2, rrBytes.Length & 1);
+                return SigReject.Truncated("RR-interval", 2, rrBytes.Length & 1);
             }
         }
         else if (!rrBytes.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.TrailingBytes,
-                $"{rrBytes.Length} byte(s) after the last field (flags 0x{flags:X2} announce no RR intervals)");
+            return SigReject.TrailingBytes(rrBytes.Length, flags, offset);
         }
 
         if (!ReferenceEquals(columns, _bound))

@@ -89,13 +89,13 @@ public sealed class PlxContinuousMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 5-7");
+            return SigReject.ReservedFlags(flags, "5-7");
         }
 
         // Field offsets follow from the flags alone; check the length once, then name the first missing field.
@@ -108,7 +108,7 @@ public sealed class PlxContinuousMeasurementDecoder : IFrameDecoder
         if (frame.Length != end)
         {
             return frame.Length > end
-                ? DecodeOutcome.Reject(RejectReason.TrailingBytes, $"{frame.Length - end} byte(s) after the last field (flags 0x{flags:X2} define {end})")
+                ? SigReject.TrailingBytes(frame.Length - end, flags, end)
                 : Missing(frame.Length, flags, fastAt, slowAt, measurementStatusAt, deviceStatusAt, paiAt);
         }
 
@@ -157,31 +157,31 @@ public sealed class PlxContinuousMeasurementDecoder : IFrameDecoder
     {
         if (length < 3)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Normal SpO2", 2, length - 1);
+            return SigReject.Truncated("SpO2PR-Normal SpO2", 2, length - 1);
         }
 
         if (length < fastAt)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Normal PR", 2, length - 3);
+            return SigReject.Truncated("SpO2PR-Normal PR", 2, length - 3);
         }
 
         if (length < slowAt)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Fast", 4, length - fastAt);
+            return SigReject.Truncated("SpO2PR-Fast", 4, length - fastAt);
         }
 
         if (length < measurementStatusAt)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Slow", 4, length - slowAt);
+            return SigReject.Truncated("SpO2PR-Slow", 4, length - slowAt);
         }
 
         if (length < deviceStatusAt)
         {
-            return DecodeOutcome.Truncated("measurement status", 2, length - measurementStatusAt);
+            return SigReject.Truncated("measurement status", 2, length - measurementStatusAt);
         }
 
         return length < paiAt
-            ? DecodeOutcome.Truncated("device and sensor status", 3, length - deviceStatusAt)
-            : DecodeOutcome.Truncated($"pulse amplitude index (flags 0x{flags:X2})", 2, length - paiAt);
+            ? SigReject.Truncated("device and sensor status", 3, length - deviceStatusAt)
+            : SigReject.Truncated($"pulse amplitude index (flags 0x{flags:X2})", 2, length - paiAt);
     }
 }

@@ -86,13 +86,13 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 5-7");
+            return SigReject.ReservedFlags(flags, "5-7");
         }
 
         var timestampAt = 5;
@@ -103,7 +103,7 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
         if (frame.Length != end)
         {
             return frame.Length > end
-                ? DecodeOutcome.Reject(RejectReason.TrailingBytes, $"{frame.Length - end} byte(s) after the last field (flags 0x{flags:X2} define {end})")
+                ? SigReject.TrailingBytes(frame.Length - end, flags, end)
                 : Missing(frame.Length, timestampAt, measurementStatusAt, deviceStatusAt, paiAt);
         }
 
@@ -114,7 +114,7 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
             time = SigDateTime.Read(frame.Slice(timestampAt, SigDateTime.Size), out deviceTimeNs);
             if (time == SigDateTimeResult.Invalid)
             {
-                return DecodeOutcome.Reject(RejectReason.InvalidValue, SigDateTime.Describe(frame.Slice(timestampAt, SigDateTime.Size)));
+                return SigReject.InvalidTimeStamp(frame.Slice(timestampAt, SigDateTime.Size));
             }
         }
 
@@ -157,26 +157,26 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
     {
         if (length < 3)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Spot-Check SpO2", 2, length - 1);
+            return SigReject.Truncated("SpO2PR-Spot-Check SpO2", 2, length - 1);
         }
 
         if (length < timestampAt)
         {
-            return DecodeOutcome.Truncated("SpO2PR-Spot-Check PR", 2, length - 3);
+            return SigReject.Truncated("SpO2PR-Spot-Check PR", 2, length - 3);
         }
 
         if (length < measurementStatusAt)
         {
-            return DecodeOutcome.Truncated("time stamp", SigDateTime.Size, length - timestampAt);
+            return SigReject.Truncated("time stamp", SigDateTime.Size, length - timestampAt);
         }
 
         if (length < deviceStatusAt)
         {
-            return DecodeOutcome.Truncated("measurement status", 2, length - measurementStatusAt);
+            return SigReject.Truncated("measurement status", 2, length - measurementStatusAt);
         }
 
         return length < paiAt
-            ? DecodeOutcome.Truncated("device and sensor status", 3, length - deviceStatusAt)
-            : DecodeOutcome.Truncated("pulse amplitude index", 2, length - paiAt);
+            ? SigReject.Truncated("device and sensor status", 3, length - deviceStatusAt)
+            : SigReject.Truncated("pulse amplitude index", 2, length - paiAt);
     }
 }

@@ -80,20 +80,20 @@ public sealed class RscMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 3-7");
+            return SigReject.ReservedFlags(flags, "3-7");
         }
 
         if (frame.Length < FixedBytes)
         {
             return frame.Length < 3
-                ? DecodeOutcome.Truncated("instantaneous speed", 2, frame.Length - 1)
-                : DecodeOutcome.Truncated("instantaneous cadence", 1, 0);
+                ? SigReject.Truncated("instantaneous speed", 2, frame.Length - 1)
+                : SigReject.Truncated("instantaneous cadence", 1, 0);
         }
 
         var speed = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(1, 2));
@@ -104,7 +104,7 @@ public sealed class RscMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length - offset < 2)
             {
-                return DecodeOutcome.Truncated("instantaneous stride length", 2, frame.Length - offset);
+                return SigReject.Truncated("instantaneous stride length", 2, frame.Length - offset);
             }
 
             stride = BinaryPrimitives.ReadUInt16LittleEndian(frame.Slice(offset, 2));
@@ -117,7 +117,7 @@ public sealed class RscMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length - offset < 4)
             {
-                return DecodeOutcome.Truncated("total distance", 4, frame.Length - offset);
+                return SigReject.Truncated("total distance", 4, frame.Length - offset);
             }
 
             distance = BinaryPrimitives.ReadUInt32LittleEndian(frame.Slice(offset, 4));
@@ -126,8 +126,7 @@ public sealed class RscMeasurementDecoder : IFrameDecoder
 
         if (offset != frame.Length)
         {
-            return DecodeOutcome.Reject(RejectReason.TrailingBytes,
-                $"{frame.Length - offset} byte(s) after the last field (flags 0x{flags:X2} define {offset})");
+            return SigReject.TrailingBytes(frame.Length - offset, flags, offset);
         }
 
         columns.HubTime.Append(hubTimeNs);

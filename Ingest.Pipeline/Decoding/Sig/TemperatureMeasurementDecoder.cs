@@ -76,13 +76,13 @@ public sealed class TemperatureMeasurementDecoder : IFrameDecoder
         ArgumentNullException.ThrowIfNull(columns);
         if (frame.IsEmpty)
         {
-            return DecodeOutcome.Reject(RejectReason.Empty, "empty notification");
+            return SigReject.Empty();
         }
 
         var flags = frame[0];
         if ((flags & ReservedFlags) != 0)
         {
-            return DecodeOutcome.Reject(RejectReason.ImpossibleFlags, $"flags 0x{flags:X2} set reserved bits 3-7");
+            return SigReject.ReservedFlags(flags, "3-7");
         }
 
         const int timeStampAt = 5;
@@ -92,12 +92,12 @@ public sealed class TemperatureMeasurementDecoder : IFrameDecoder
         {
             if (frame.Length > end)
             {
-                return DecodeOutcome.Reject(RejectReason.TrailingBytes, $"{frame.Length - end} byte(s) after the last field (flags 0x{flags:X2} define {end})");
+                return SigReject.TrailingBytes(frame.Length - end, flags, end);
             }
 
-            return frame.Length < timeStampAt ? DecodeOutcome.Truncated("temperature (FLOAT)", 4, frame.Length - 1)
-                : frame.Length < typeAt ? DecodeOutcome.Truncated("time stamp", SigDateTime.Size, frame.Length - timeStampAt)
-                : DecodeOutcome.Truncated("temperature type", 1, 0);
+            return frame.Length < timeStampAt ? SigReject.Truncated("temperature (FLOAT)", 4, frame.Length - 1)
+                : frame.Length < typeAt ? SigReject.Truncated("time stamp", SigDateTime.Size, frame.Length - timeStampAt)
+                : SigReject.Truncated("temperature type", 1, 0);
         }
 
         var time = SigDateTimeResult.Unknown;
@@ -107,7 +107,7 @@ public sealed class TemperatureMeasurementDecoder : IFrameDecoder
             time = SigDateTime.Read(frame.Slice(timeStampAt, SigDateTime.Size), out deviceTimeNs);
             if (time == SigDateTimeResult.Invalid)
             {
-                return DecodeOutcome.Reject(RejectReason.InvalidValue, SigDateTime.Describe(frame.Slice(timeStampAt, SigDateTime.Size)));
+                return SigReject.InvalidTimeStamp(frame.Slice(timeStampAt, SigDateTime.Size));
             }
         }
 
