@@ -14,6 +14,15 @@ public sealed class DecoderFactory : IDecoderFactory
         _create = create;
     }
 
+    /// <summary>A factory for a decoder that takes no settings (any setting given is rejected as unknown).</summary>
+    public static DecoderFactory WithoutSettings<TDecoder>(string name, string summary, IReadOnlyList<string> standardCharacteristics)
+        where TDecoder : IFrameDecoder, new() =>
+        new(name, summary, standardCharacteristics, static settings =>
+        {
+            settings.RejectUnknown();
+            return new TDecoder();
+        });
+
     /// <inheritdoc />
     public string Name { get; }
 

@@ -19,13 +19,8 @@ public sealed class BatteryLevelDecoder : IFrameDecoder
         hasDeviceTime: false);
 
     /// <summary>The factory profiles reach this decoder through.</summary>
-    public static IDecoderFactory Factory { get; } = new DecoderFactory(
-        Name, "Bluetooth SIG Battery Level (0x2A19): percent charge", [BleUuid.FromShort(0x2A19)],
-        settings =>
-        {
-            settings.RejectUnknown();
-            return new BatteryLevelDecoder();
-        });
+    public static IDecoderFactory Factory { get; } = DecoderFactory.WithoutSettings<BatteryLevelDecoder>(
+        Name, "Bluetooth SIG Battery Level (0x2A19): percent charge", [BleUuid.FromShort(0x2A19)]);
 
     /// <inheritdoc />
     public StreamSchema Schema => s_schema;

@@ -74,14 +74,9 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
     private ListColumnBuffer<ushort> _rrInterval = null!;
 
     /// <summary>The factory profiles reach this decoder through.</summary>
-    public static IDecoderFactory Factory { get; } = new DecoderFactory(
+    public static IDecoderFactory Factory { get; } = DecoderFactory.WithoutSettings<HeartRateMeasurementDecoder>(
         Name, "Bluetooth SIG Heart Rate Measurement (0x2A37): heart rate, sensor contact, energy expended, RR intervals",
-        [BleUuid.FromShort(0x2A37)],
-        static settings =>
-        {
-            settings.RejectUnknown();
-            return new HeartRateMeasurementDecoder();
-        });
+        [BleUuid.FromShort(0x2A37)]);
 
     /// <inheritdoc />
     public StreamSchema Schema => s_schema;

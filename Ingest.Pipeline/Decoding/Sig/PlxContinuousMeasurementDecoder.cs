@@ -71,14 +71,9 @@ public sealed class PlxContinuousMeasurementDecoder : IFrameDecoder
         hasDeviceTime: false);
 
     /// <summary>The factory profiles reach this decoder through.</summary>
-    public static IDecoderFactory Factory { get; } = new DecoderFactory(
+    public static IDecoderFactory Factory { get; } = DecoderFactory.WithoutSettings<PlxContinuousMeasurementDecoder>(
         Name, "Bluetooth SIG PLX Continuous Measurement (0x2A5F): SpO2 and pulse rate (normal, fast, slow), status, PAI",
-        [BleUuid.FromShort(0x2A5F)],
-        static settings =>
-        {
-            settings.RejectUnknown();
-            return new PlxContinuousMeasurementDecoder();
-        });
+        [BleUuid.FromShort(0x2A5F)]);
 
     /// <inheritdoc />
     public StreamSchema Schema => s_schema;

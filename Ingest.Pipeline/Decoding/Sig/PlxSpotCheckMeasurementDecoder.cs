@@ -68,14 +68,9 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
         hasDeviceTime: true);
 
     /// <summary>The factory profiles reach this decoder through.</summary>
-    public static IDecoderFactory Factory { get; } = new DecoderFactory(
+    public static IDecoderFactory Factory { get; } = DecoderFactory.WithoutSettings<PlxSpotCheckMeasurementDecoder>(
         Name, "Bluetooth SIG PLX Spot-Check Measurement (0x2A5E): SpO2, pulse rate, time stamp, status, PAI",
-        [BleUuid.FromShort(0x2A5E)],
-        static settings =>
-        {
-            settings.RejectUnknown();
-            return new PlxSpotCheckMeasurementDecoder();
-        });
+        [BleUuid.FromShort(0x2A5E)]);
 
     /// <inheritdoc />
     public StreamSchema Schema => s_schema;

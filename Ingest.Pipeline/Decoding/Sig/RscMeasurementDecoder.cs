@@ -62,14 +62,9 @@ public sealed class RscMeasurementDecoder : IFrameDecoder
         hasDeviceTime: false);
 
     /// <summary>The factory profiles reach this decoder through.</summary>
-    public static IDecoderFactory Factory { get; } = new DecoderFactory(
+    public static IDecoderFactory Factory { get; } = DecoderFactory.WithoutSettings<RscMeasurementDecoder>(
         Name, "Bluetooth SIG RSC Measurement (0x2A53): running speed, cadence, stride length, total distance",
-        [BleUuid.FromShort(0x2A53)],
-        static settings =>
-        {
-            settings.RejectUnknown();
-            return new RscMeasurementDecoder();
-        });
+        [BleUuid.FromShort(0x2A53)]);
 
     /// <inheritdoc />
     public StreamSchema Schema => s_schema;
