@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Text.Unicode;
 using Ingest.Arrow.FlatBuffers;
 
 namespace Ingest.Arrow.Ipc;
@@ -426,7 +427,13 @@ internal sealed class IpcReader
                 var offsets = NextBuffer(buffers, ref cursor, field);
                 var data = NextBuffer(buffers, ref cursor, field);
                 offsets = CheckOffsets(offsets, length, data.Length, field, cursor.BodyStart);
-                return new ArrowArray(field, length, nullCount, validity, data, offsets, [], null);
+                var array = new ArrowArray(field, length, nullCount, validity, data, offsets, [], null);
+                if (type.Id == ArrowTypeId.Utf8)
+                {
+                    CheckUtf8(array, cursor.BodyStart);
+                }
+
+                return array;
             }
 
             case ArrowTypeId.List:
@@ -580,6 +587,29 @@ internal sealed class IpcReader
         }
 
         return offsets.Slice(0, (int)needed);
+    }
+
+    /// <summary>Every non-null utf8 value is valid UTF-8 (Arrow C++ ValidateFull; null slots may hold anything).</summary>
+    private static void CheckUtf8(ArrowArray array, int bodyStart)
+    {
+        var data = array.ValueBuffer.Span;
+        var offsets = array.OffsetBuffer.Span;
+        var validity = array.NullCount > 0 ? array.ValidityBuffer.Span : default;
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (!validity.IsEmpty && (validity[i >> 3] & (1 << (i & 7))) == 0)
+            {
+                continue;
+            }
+
+            // Offsets were checked monotonic and inside the data by CheckOffsets.
+            var start = BinaryPrimitives.ReadInt32LittleEndian(offsets.Slice(i * 4));
+            var end = BinaryPrimitives.ReadInt32LittleEndian(offsets.Slice((i + 1) * 4));
+            if (!Utf8.IsValid(data[start..end]))
+            {
+                ThrowHelper.ThrowFormat($"field '{array.Field.Name}' slot {i} is not valid UTF-8", bodyStart);
+            }
+        }
     }
 
     private static void CheckIndices(ArrowArray array, int dictionaryLength, int bodyStart)
