@@ -18,6 +18,7 @@ internal sealed class IpcReader
     private readonly List<ArrowRecordBatch> _batches = [];
     private ArrowSchema? _schema;
     private int _dictionaryBatchCount;
+    private short _version = Wire.MetadataV5;
 
     public IpcReader(ReadOnlyMemory<byte> data, ArrowIpcFormat format)
     {
@@ -51,7 +52,7 @@ internal sealed class IpcReader
             position = ReadMessage(position, size, limit, expectedHeader: 0, expectedBodyLength: -1);
         }
 
-        return new ArrowIpcContent(ArrowIpcFormat.Stream, _schema!, _batches, _dictionaryBatchCount);
+        return new ArrowIpcContent(ArrowIpcFormat.Stream, _version + 1, _schema!, _batches, _dictionaryBatchCount);
     }
 
     public ArrowIpcContent ReadFile()
@@ -81,7 +82,8 @@ internal sealed class IpcReader
 
         var footerStart = span.Length - 10 - footerLength;
         var footer = FlatBufferTable.Root(span.Slice(footerStart, footerLength), footerStart, "Footer");
-        CheckVersion(footer.GetInt16(0, 0), footerStart);
+        _version = footer.GetInt16(0, 0);
+        CheckVersion(_version, footerStart);
         var schema = SchemaReader.Read(footer.GetRequiredTable(1, "Footer.schema"));
         var dictionaryBlocks = footer.GetVector(2, Wire.BlockSize, 8, ArrowLimits.MaxDictionaryCount, "Footer.dictionaries");
         var batchBlocks = footer.GetVector(3, Wire.BlockSize, 8, ArrowLimits.MaxRecordBatchCount, "Footer.recordBatches");
@@ -104,7 +106,7 @@ internal sealed class IpcReader
 
         ReadBlocks(dictionaryBlocks, streamEnd, Wire.HeaderDictionaryBatch);
         ReadBlocks(batchBlocks, streamEnd, Wire.HeaderRecordBatch);
-        return new ArrowIpcContent(ArrowIpcFormat.File, _schema!, _batches, _dictionaryBatchCount);
+        return new ArrowIpcContent(ArrowIpcFormat.File, _version + 1, _schema!, _batches, _dictionaryBatchCount);
     }
 
     private void SetSchema(ArrowSchema schema)
@@ -218,7 +220,8 @@ internal sealed class IpcReader
         var span = _data.Span;
         var metadataStart = position + 8;
         var message = FlatBufferTable.Root(span.Slice(metadataStart, metadataSize), metadataStart, "Message");
-        CheckVersion(message.GetInt16(0, 0), metadataStart);
+        var version = message.GetInt16(0, 0);
+        CheckVersion(version, metadataStart);
         var header = message.GetByte(1, 0);
         var bodyLength = message.GetInt64(3, 0);
         var bodyStart = metadataStart + metadataSize;
@@ -258,6 +261,7 @@ internal sealed class IpcReader
                 }
 
                 SetSchema(SchemaReader.Read(table));
+                _version = version;
                 break;
             case Wire.HeaderDictionaryBatch:
                 ReadDictionaryBatch(table, body, bodyStart, position);
