@@ -70,9 +70,8 @@ internal static class ArrowInspectCommand
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
         text.Append(culture, $"file:     {path} ({size.ToString("N0", culture)} bytes)\n");
-        text.Append("format:   ").Append(content.Format == ArrowIpcFormat.File
-            ? "Arrow IPC file (random access, footer), metadata V5, little-endian\n"
-            : "Arrow IPC stream, metadata V5, little-endian\n");
+        text.Append("format:   ").Append(content.Format == ArrowIpcFormat.File ? "Arrow IPC file (random access, footer)" : "Arrow IPC stream")
+            .Append(culture, $", metadata V{content.MetadataVersion}, little-endian\n");
 
         var schema = content.Schema;
         text.Append(culture, $"schema:   {schema.Fields.Count} field(s)\n");
@@ -213,13 +212,13 @@ internal static class ArrowInspectCommand
             return;
         }
 
-        text.Append("  ");
+        var line = new StringBuilder("  ");
         for (var c = 0; c < widths.Length; c++)
         {
-            text.Append(c > 0 ? " | " : string.Empty).Append(Printable(fields[c].Name, MaxCellWidth).PadRight(widths[c]));
+            line.Append(c > 0 ? " | " : string.Empty).Append(Printable(fields[c].Name, MaxCellWidth).PadRight(widths[c]));
         }
 
-        text.Append("\n  ");
+        text.Append(line.ToString().TrimEnd()).Append("\n  ");
         for (var c = 0; c < widths.Length; c++)
         {
             text.Append(c > 0 ? "-+-" : string.Empty).Append('-', widths[c]);
@@ -228,13 +227,13 @@ internal static class ArrowInspectCommand
         text.Append('\n');
         foreach (var row in cells)
         {
-            text.Append("  ");
+            line.Clear().Append("  ");
             for (var c = 0; c < row.Length; c++)
             {
-                text.Append(c > 0 ? " | " : string.Empty).Append(Printable(row[c], MaxCellWidth).PadRight(widths[c]));
+                line.Append(c > 0 ? " | " : string.Empty).Append(Printable(row[c], MaxCellWidth).PadRight(widths[c]));
             }
 
-            text.Append('\n');
+            text.Append(line.ToString().TrimEnd()).Append('\n');
         }
     }
 

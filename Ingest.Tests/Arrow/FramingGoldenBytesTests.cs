@@ -39,6 +39,18 @@ public sealed class FramingGoldenBytesTests
     }
 
     [Fact]
+    public void ReadStream_MetadataV4_IsAcceptedAndReported()
+    {
+        var bytes = Convert.FromHexString(TinyStreamHex);
+        // Message.version of the schema (0x22) and record batch (0xB2) messages: V4 = 3.
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(0x22), 3);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(0xB2), 3);
+        var content = ArrowIpcReader.ReadStream(bytes);
+        Assert.Equal(4, content.MetadataVersion);
+        Assert.Equal(62, content.RecordBatches[0].Columns[0].GetInt64(2));
+    }
+
+    [Fact]
     public void WriteStream_EveryMessage_IsFramedAndAligned()
     {
         var sample = ArrowSamples.AllTypes(37, 1, true);

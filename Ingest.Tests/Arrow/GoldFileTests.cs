@@ -38,6 +38,7 @@ public sealed class GoldFileTests
         using var json = GoldJson.Load(Path.Combine(GoldDirectory, stem + ".json.gz"));
         var content = ArrowIpcReader.Read(File.ReadAllBytes(Path.Combine(GoldDirectory, stem + ".stream")));
         Assert.Equal(ArrowIpcFormat.Stream, content.Format);
+        Assert.Equal(5, content.MetadataVersion);
         GoldJson.AssertContentMatches(json.RootElement, content);
     }
 

@@ -82,6 +82,29 @@ public sealed class NodeCrossTests
     }
 
     [Fact]
+    public async Task ApacheArrowJs_ReadsDictionaryReplacement_LaterBatchesUseNewValues()
+    {
+        var node = Peers.RequireNodeWithPackages();
+        var schema = new ArrowSchema.Builder()
+            .Field(new ArrowField("device", ArrowType.Utf8, true, null, new ArrowDictionaryEncoding(0, ArrowType.Int32)))
+            .Build();
+        var output = new ArrayBufferWriter<byte>();
+        var writer = new ArrowStreamWriter(output, schema);
+        writer.WriteStart([ColumnFactory.Strings(["h10", "verity"]).Column]);
+        writer.WriteBatch(2, [ColumnFactory.Fixed(new int?[] { 1, 0 }, v => v).Column]);
+        writer.WriteDictionary(0, ColumnFactory.Strings(["pinetime", "oxi", "bangle"]).Column);
+        writer.WriteBatch(3, [ColumnFactory.Fixed(new int?[] { 2, null, 0 }, v => v).Column]);
+        writer.WriteEnd();
+        var path = Path.Combine(Peers.NewScratchDirectory("arrow-js-replace"), "replace.arrows");
+        await File.WriteAllBytesAsync(path, output.WrittenMemory.ToArray());
+
+        using var js = await RunNodeAsync(node, "arrow-read.mjs", path);
+        var ours = ArrowIpcReader.Read(output.WrittenMemory);
+        Assert.Equal("bangle", ours.RecordBatches[1].Columns[0].GetString(0));
+        ArrowAssert.MatchesJs(js.RootElement, ours);
+    }
+
+    [Fact]
     public async Task OurReader_ReadsApacheArrowJsOutput_EveryValueMatches()
     {
         var node = Peers.RequireNodeWithPackages();

@@ -77,6 +77,23 @@ public sealed class ReaderRejectionTests
     }
 
     [Fact]
+    public void Read_InvalidUtf8InValidSlot_Rejected_ButAcceptedInNullSlot()
+    {
+        var schema = new ArrowSchema.Builder().Field("s", ArrowType.Utf8).Field("b", ArrowType.Binary).Build();
+        var offsets = ColumnFactory.ToBytes(new[] { 0, 2, 4 });
+        byte[] data = [(byte)'o', (byte)'k', 0xC3, 0x28];
+        var binary = ArrowColumn.VariableSize(2, offsets, data);
+        var bad = Write(schema, 2, [ArrowColumn.VariableSize(2, offsets, data), binary]);
+        Assert.Contains("slot 1 is not valid UTF-8", Assert.Throws<ArrowFormatException>(() => ArrowIpcReader.Read(bad)).Message, StringComparison.Ordinal);
+
+        var nullSlot = Write(schema, 2, [ArrowColumn.VariableSize(2, offsets, data, new byte[] { 0b01 }, 1), binary]);
+        var batch = ArrowIpcReader.Read(nullSlot).RecordBatches[0];
+        Assert.Equal("ok", batch.Columns[0].GetString(0));
+        Assert.Null(batch.Columns[0].GetString(1));
+        Assert.Equal(new byte[] { 0xC3, 0x28 }, batch.Columns[1].GetBytes(1).ToArray());
+    }
+
+    [Fact]
     public void Read_DictionaryIndexOutOfRange_Rejected()
     {
         var schema = new ArrowSchema.Builder().Field(new ArrowField("d", ArrowType.Utf8, true, null, new ArrowDictionaryEncoding(0, ArrowType.Int32))).Build();

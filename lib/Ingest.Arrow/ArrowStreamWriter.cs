@@ -42,14 +42,14 @@ public sealed class ArrowStreamWriter
     public void WriteBatch(int length, ReadOnlySpan<ArrowColumn> columns) => _emitter.WriteBatch(length, columns);
 
     /// <summary>
-    /// Replaces (or, with <paramref name="isDelta"/>, extends) the dictionary of
-    /// <see cref="ArrowSchema.DictionaryFields"/>[<paramref name="index"/>] for the following batches.
-    /// Readers that handle replacement or deltas are needed; self-contained streams are more portable.
+    /// Replaces the dictionary of <see cref="ArrowSchema.DictionaryFields"/>[<paramref name="index"/>] for the
+    /// batches that follow (a non-delta DictionaryBatch; streams only — files forbid replacement). Every reader
+    /// handles replacement; deltas are deliberately not offered. Self-contained streams are still the most
+    /// portable choice.
     /// </summary>
     /// <param name="index">Position in <see cref="ArrowSchema.DictionaryFields"/>.</param>
-    /// <param name="values">The dictionary values.</param>
-    /// <param name="isDelta">Append to the current dictionary instead of replacing it.</param>
-    public void WriteDictionary(int index, in ArrowColumn values, bool isDelta = false) => _emitter.WriteDictionary(index, values, isDelta);
+    /// <param name="values">The new dictionary values.</param>
+    public void WriteDictionary(int index, in ArrowColumn values) => _emitter.WriteDictionary(index, values, isDelta: false);
 
     /// <summary>Writes the end-of-stream marker (<c>FFFFFFFF 00000000</c>). Nothing may follow.</summary>
     public void WriteEnd() => _emitter.End();

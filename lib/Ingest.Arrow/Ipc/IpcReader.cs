@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Text.Unicode;
 using Ingest.Arrow.FlatBuffers;
 
 namespace Ingest.Arrow.Ipc;
@@ -17,6 +18,7 @@ internal sealed class IpcReader
     private readonly List<ArrowRecordBatch> _batches = [];
     private ArrowSchema? _schema;
     private int _dictionaryBatchCount;
+    private short _version = Wire.MetadataV5;
 
     public IpcReader(ReadOnlyMemory<byte> data, ArrowIpcFormat format)
     {
@@ -50,7 +52,7 @@ internal sealed class IpcReader
             position = ReadMessage(position, size, limit, expectedHeader: 0, expectedBodyLength: -1);
         }
 
-        return new ArrowIpcContent(ArrowIpcFormat.Stream, _schema!, _batches, _dictionaryBatchCount);
+        return new ArrowIpcContent(ArrowIpcFormat.Stream, _version + 1, _schema!, _batches, _dictionaryBatchCount);
     }
 
     public ArrowIpcContent ReadFile()
@@ -80,7 +82,8 @@ internal sealed class IpcReader
 
         var footerStart = span.Length - 10 - footerLength;
         var footer = FlatBufferTable.Root(span.Slice(footerStart, footerLength), footerStart, "Footer");
-        CheckVersion(footer.GetInt16(0, 0), footerStart);
+        _version = footer.GetInt16(0, 0);
+        CheckVersion(_version, footerStart);
         var schema = SchemaReader.Read(footer.GetRequiredTable(1, "Footer.schema"));
         var dictionaryBlocks = footer.GetVector(2, Wire.BlockSize, 8, ArrowLimits.MaxDictionaryCount, "Footer.dictionaries");
         var batchBlocks = footer.GetVector(3, Wire.BlockSize, 8, ArrowLimits.MaxRecordBatchCount, "Footer.recordBatches");
@@ -103,7 +106,7 @@ internal sealed class IpcReader
 
         ReadBlocks(dictionaryBlocks, streamEnd, Wire.HeaderDictionaryBatch);
         ReadBlocks(batchBlocks, streamEnd, Wire.HeaderRecordBatch);
-        return new ArrowIpcContent(ArrowIpcFormat.File, _schema!, _batches, _dictionaryBatchCount);
+        return new ArrowIpcContent(ArrowIpcFormat.File, _version + 1, _schema!, _batches, _dictionaryBatchCount);
     }
 
     private void SetSchema(ArrowSchema schema)
@@ -217,7 +220,8 @@ internal sealed class IpcReader
         var span = _data.Span;
         var metadataStart = position + 8;
         var message = FlatBufferTable.Root(span.Slice(metadataStart, metadataSize), metadataStart, "Message");
-        CheckVersion(message.GetInt16(0, 0), metadataStart);
+        var version = message.GetInt16(0, 0);
+        CheckVersion(version, metadataStart);
         var header = message.GetByte(1, 0);
         var bodyLength = message.GetInt64(3, 0);
         var bodyStart = metadataStart + metadataSize;
@@ -257,6 +261,7 @@ internal sealed class IpcReader
                 }
 
                 SetSchema(SchemaReader.Read(table));
+                _version = version;
                 break;
             case Wire.HeaderDictionaryBatch:
                 ReadDictionaryBatch(table, body, bodyStart, position);
@@ -426,7 +431,13 @@ internal sealed class IpcReader
                 var offsets = NextBuffer(buffers, ref cursor, field);
                 var data = NextBuffer(buffers, ref cursor, field);
                 offsets = CheckOffsets(offsets, length, data.Length, field, cursor.BodyStart);
-                return new ArrowArray(field, length, nullCount, validity, data, offsets, [], null);
+                var array = new ArrowArray(field, length, nullCount, validity, data, offsets, [], null);
+                if (type.Id == ArrowTypeId.Utf8)
+                {
+                    CheckUtf8(array, cursor.BodyStart);
+                }
+
+                return array;
             }
 
             case ArrowTypeId.List:
@@ -582,26 +593,54 @@ internal sealed class IpcReader
         return offsets.Slice(0, (int)needed);
     }
 
-    private static void CheckIndices(ArrowArray array, int dictionaryLength, int bodyStart)
+    /// <summary>Every non-null utf8 value is valid UTF-8 (Arrow C++ ValidateFull; null slots may hold anything).</summary>
+    private static void CheckUtf8(ArrowArray array, int bodyStart)
     {
+        var data = array.ValueBuffer.Span;
+        var offsets = array.OffsetBuffer.Span;
+        var validity = array.NullCount > 0 ? array.ValidityBuffer.Span : default;
         for (var i = 0; i < array.Length; i++)
         {
-            if (array.IsNull(i))
+            if (!validity.IsEmpty && (validity[i >> 3] & (1 << (i & 7))) == 0)
             {
                 continue;
             }
 
-            long index;
-            try
+            // Offsets were checked monotonic and inside the data by CheckOffsets.
+            var start = BinaryPrimitives.ReadInt32LittleEndian(offsets.Slice(i * 4));
+            var end = BinaryPrimitives.ReadInt32LittleEndian(offsets.Slice((i + 1) * 4));
+            if (!Utf8.IsValid(data[start..end]))
             {
-                index = array.GetInt64(i);
+                ThrowHelper.ThrowFormat($"field '{array.Field.Name}' slot {i} is not valid UTF-8", bodyStart);
             }
-            catch (OverflowException)
+        }
+    }
+
+    private static void CheckIndices(ArrowArray array, int dictionaryLength, int bodyStart)
+    {
+        // Spans taken once (not the per-slot accessors): this runs over every index of every batch.
+        var indexType = array.Field.Dictionary!.IndexType;
+        var width = indexType.ByteWidth;
+        var signed = indexType.IsSignedInteger;
+        var indices = array.ValueBuffer.Span;
+        var validity = array.NullCount > 0 ? array.ValidityBuffer.Span : default;
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (!validity.IsEmpty && (validity[i >> 3] & (1 << (i & 7))) == 0)
             {
-                index = -1;
+                continue;
             }
 
-            if (index < 0 || index >= dictionaryLength)
+            var index = width switch
+            {
+                1 => signed ? (sbyte)indices[i] : indices[i],
+                2 => signed ? BinaryPrimitives.ReadInt16LittleEndian(indices.Slice(i * 2)) : BinaryPrimitives.ReadUInt16LittleEndian(indices.Slice(i * 2)),
+                4 => signed ? BinaryPrimitives.ReadInt32LittleEndian(indices.Slice(i * 4)) : BinaryPrimitives.ReadUInt32LittleEndian(indices.Slice(i * 4)),
+                _ => signed || BinaryPrimitives.ReadUInt64LittleEndian(indices.Slice(i * 8)) <= long.MaxValue
+                    ? BinaryPrimitives.ReadInt64LittleEndian(indices.Slice(i * 8))
+                    : -1,
+            };
+            if ((ulong)index >= (ulong)dictionaryLength)
             {
                 ThrowHelper.ThrowFormat($"field '{array.Field.Name}' slot {i} has dictionary index {index} outside 0..{dictionaryLength - 1}", bodyStart);
             }
