@@ -36,7 +36,7 @@ internal static class ArrowInspectCommand
         if (rows < 0)
         {
             error.WriteLine("error: --rows must be 0 or more");
-            return 2;
+            return ExitCodes.UsageError;
         }
 
         byte[] bytes;
@@ -47,7 +47,7 @@ internal static class ArrowInspectCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             error.WriteLine($"error: cannot read {path}: {ex.Message}");
-            return 2;
+            return ExitCodes.UsageError;
         }
 
         ArrowIpcContent content;
@@ -58,11 +58,11 @@ internal static class ArrowInspectCommand
         catch (ArrowFormatException ex)
         {
             error.WriteLine($"error: {path} is not valid Arrow IPC (or uses a feature this reader does not support): {ex.Message}");
-            return 1;
+            return ExitCodes.InputRejected;
         }
 
         output.Write(Render(path, bytes.Length, content, rows));
-        return 0;
+        return ExitCodes.Success;
     }
 
     internal static string Render(string path, long size, ArrowIpcContent content, int rows)
