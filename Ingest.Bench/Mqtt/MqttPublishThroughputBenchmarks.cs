@@ -98,7 +98,7 @@ public class MqttPublishThroughputBenchmarks
         public Config()
         {
             // In-process: no per-case rebuild on the shared box; the broker is a separate process anyway.
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(8).WithInvocationCount(1)
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(2).WithIterationCount(15).WithInvocationCount(1)
                 .WithUnrollFactor(1));
             WithOptions(ConfigOptions.DisableOptimizationsValidator);
         }
