@@ -8,6 +8,7 @@ namespace Ingest.Bench.Mqtt;
 /// <summary>
 /// The in-run reference (the client-side limit): a raw socket that blasts pre-encoded QoS 1 PUBLISH packets, keeping
 /// at most <c>window</c> unacknowledged, and counts PUBACKs. No per-message state, no result objects, no encoding.
+/// Sends are gathered (as many packets per syscall as the window allows) or one per packet.
 /// </summary>
 internal sealed class RawSocketPublisher : IDisposable
 {
@@ -47,8 +48,11 @@ internal sealed class RawSocketPublisher : IDisposable
         }
     }
 
-    /// <summary>Publishes <paramref name="count"/> messages and returns when all are acknowledged.</summary>
-    public async Task RunAsync(int count)
+    /// <summary>
+    /// Publishes <paramref name="count"/> messages and returns when all are acknowledged. With <paramref name="gather"/>
+    /// every packet the window allows is written in one gathered send; without, one send per packet.
+    /// </summary>
+    public async Task RunAsync(int count, bool gather)
     {
         var acked = 0;
         using var inFlight = new SemaphoreSlim(_window, _window);
@@ -56,7 +60,7 @@ internal sealed class RawSocketPublisher : IDisposable
         {
             var start = 0;
             var end = 0;
-            while (acked < count)
+            while (true)
             {
                 while (MqttPacketDecoder.TryReadFixedHeader(_receive.AsSpan(start, end - start), MqttLimits.MaxPacketSize, out var header) == OperationStatus.Done)
                 {
@@ -66,6 +70,12 @@ internal sealed class RawSocketPublisher : IDisposable
                         acked++;
                         inFlight.Release();
                     }
+                }
+
+                // Stop before the next read: a reader left blocked here would steal the next run's PUBACKs.
+                if (acked >= count)
+                {
+                    break;
                 }
 
                 if (start == end)
@@ -83,10 +93,31 @@ internal sealed class RawSocketPublisher : IDisposable
             }
         });
 
-        for (var i = 0; i < count; i++)
+        if (gather)
         {
-            await inFlight.WaitAsync().ConfigureAwait(false);
-            await _socket.SendAsync(_packets[i % _window], SocketFlags.None).ConfigureAwait(false);
+            // Every packet the window allows goes out in one gathered send: the fewest syscalls any client could make.
+            var segments = new List<ArraySegment<byte>>(_window);
+            var i = 0;
+            while (i < count)
+            {
+                await inFlight.WaitAsync().ConfigureAwait(false);
+                segments.Clear();
+                segments.Add(_packets[i++ % _window]);
+                while (i < count && inFlight.Wait(0))
+                {
+                    segments.Add(_packets[i++ % _window]);
+                }
+
+                await _socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await inFlight.WaitAsync().ConfigureAwait(false);
+                await _socket.SendAsync(_packets[i % _window], SocketFlags.None).ConfigureAwait(false);
+            }
         }
 
         await reader.ConfigureAwait(false);

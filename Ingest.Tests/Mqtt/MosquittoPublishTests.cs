@@ -104,6 +104,37 @@ public sealed class MosquittoPublishTests
         }
     }
 
+    [Theory]
+    [InlineData(MqttQualityOfService.AtMostOnce)]
+    [InlineData(MqttQualityOfService.AtLeastOnce)]
+    [InlineData(MqttQualityOfService.ExactlyOnce)]
+    public async Task PublishAsync_LargePayloadsSentWithoutCopy_ArriveByteForByte(MqttQualityOfService qos)
+    {
+        await using var broker = await MosquittoBroker.StartAsync("large");
+        await using var subscriber = new MqttClient(new MqttClientOptions
+        {
+            Host = "127.0.0.1", Port = broker.Port, ClientId = "large-sub", MaximumIncomingPacketSize = 4 * 1024 * 1024,
+        });
+        await using var publisher = new MqttClient(Options(broker, "large-pub"));
+        await subscriber.ConnectAsync();
+        await publisher.ConnectAsync();
+        await subscriber.SubscribeAsync("large/#", MqttQualityOfService.ExactlyOnce);
+        var payloads = new[] { 8 * 1024, 64 * 1024, 1024 * 1024 + 7 }.Select(size =>
+        {
+            var bytes = new byte[size];
+            new Random(size).NextBytes(bytes);
+            return bytes;
+        }).ToArray();
+
+        var results = await Task.WhenAll(payloads.Select(p => publisher.PublishAsync("large/x", p, qos).AsTask()));
+        Assert.All(results, r => Assert.True(r.IsSuccess));
+        foreach (var expected in payloads)
+        {
+            var message = await subscriber.ReceivedMessages.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(expected.AsSpan().SequenceEqual(message.Payload.Span), $"payload of {expected.Length} bytes differs");
+        }
+    }
+
     [Fact]
     public async Task SubscribeAsync_SharedSubscription_SplitsMessagesBetweenMembers()
     {

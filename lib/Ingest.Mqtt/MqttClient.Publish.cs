@@ -164,7 +164,8 @@ public sealed partial class MqttClient
         }
 
         var properties = version == MqttProtocolVersion.V500 ? op.Properties : null;
-        var size = MqttPacketEncoder.MeasurePublish(version, topic, op.QualityOfService, properties, alias, op.Payload.Length, out _, out _);
+        var size = MqttPacketEncoder.MeasurePublish(version, topic, op.QualityOfService, properties, alias, op.Payload.Length, out var headerLength,
+            out var remainingLength);
         if (size > limits.MaximumPacketSize)
         {
             RefuseLocked(op, MqttReasonCode.PacketTooLarge,
@@ -198,8 +199,8 @@ public sealed partial class MqttClient
 
         op.SentOn = connection;
         var pending = connection.Pending;
-        MqttPacketEncoder.WritePublishHeader(pending, version, topic, op.QualityOfService, op.Retain, duplicate, op.PacketId, properties, alias,
-            op.Payload.Length);
+        MqttPacketEncoder.WritePublishHeaderMeasured(pending, version, topic, op.QualityOfService, op.Retain, duplicate, op.PacketId, properties, alias,
+            headerLength, remainingLength);
         if (op.Payload.Length >= _options.ZeroCopyPayloadThreshold)
         {
             pending.AppendExternal(op.Payload);

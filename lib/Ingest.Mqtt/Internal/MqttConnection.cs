@@ -307,6 +307,7 @@ internal sealed class MqttConnection
 
         var keepAliveTicks = keepAlive * Stopwatch.Frequency;
         var interval = TimeSpan.FromMilliseconds(Math.Clamp(keepAlive * 1000 / 8, 50, 1000));
+        var intervalTicks = (long)(interval.TotalSeconds * Stopwatch.Frequency);
         using var timer = new PeriodicTimer(interval);
         try
         {
@@ -316,8 +317,9 @@ internal sealed class MqttConnection
                 var sinceReceive = now - Volatile.Read(ref _lastReceive);
                 var sinceSend = now - Volatile.Read(ref _lastSend);
 
-                // MQTT 5 §3.1.2.10: a peer silent for 1.5 × Keep Alive is dead.
-                if (sinceReceive * 2 > keepAliveTicks * 3)
+                // MQTT 5 §3.1.2.10: a peer silent for 1.5 × Keep Alive is dead. Checking one interval early keeps detection
+                // within 1.5 × Keep Alive despite the tick granularity; a live broker has long answered the PINGREQ sent at ½.
+                if ((sinceReceive + intervalTicks) * 2 >= keepAliveTicks * 3)
                 {
                     Abort(new TimeoutException($"no packet from the broker for 1.5 × keep-alive ({keepAlive * 1.5:0.#} s)"), MqttReasonCode.KeepAliveTimeout);
                     return;

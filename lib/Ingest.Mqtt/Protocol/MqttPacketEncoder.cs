@@ -109,13 +109,22 @@ public static class MqttPacketEncoder
             throw new ArgumentException("QoS 0 has no packet id and no DUP; QoS 1/2 need a non-zero packet id (MQTT 5 §2.2.1, §3.3.1.1)", nameof(packetId));
         }
 
-        var total = MeasurePublish(version, topic, qos, properties, topicAlias, payloadLength, out var headerLength, out var remainingLength);
+        MeasurePublish(version, topic, qos, properties, topicAlias, payloadLength, out var headerLength, out var remainingLength);
         if (remainingLength < 0)
         {
             throw new ArgumentException($"PUBLISH of {payloadLength} payload bytes exceeds the MQTT maximum packet size", nameof(payloadLength));
         }
 
-        _ = total;
+        return WritePublishHeaderMeasured(output, version, topic, qos, retain, duplicate, packetId, properties, topicAlias, headerLength, remainingLength);
+    }
+
+    /// <summary>
+    /// <see cref="WritePublishHeader"/> for a caller that already ran <see cref="MeasurePublish"/> with the same
+    /// arguments (the client does, to check the server's Maximum Packet Size): skips measuring a second time.
+    /// </summary>
+    internal static int WritePublishHeaderMeasured(IBufferWriter<byte> output, MqttProtocolVersion version, string topic, MqttQualityOfService qos,
+        bool retain, bool duplicate, ushort packetId, MqttProperties? properties, ushort topicAlias, int headerLength, int remainingLength)
+    {
         var span = output.GetSpan(headerLength);
         var writer = new MqttWireWriter(span);
         writer.WriteByte((byte)(0x30 | (duplicate ? 0x08 : 0) | ((int)qos << 1) | (retain ? 1 : 0)));
