@@ -14,6 +14,8 @@ internal static class WearableIngestCli
         root.Add(RunCommand.Create());
         root.Add(DecodeCommand.Create());
         root.Add(ProfilesCommand.Create());
+        root.Add(ArrowInspectCommand.Create());
+        root.Add(BrokerCheckCommand.Create());
         return root;
     }
 

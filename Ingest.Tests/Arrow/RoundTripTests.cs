@@ -136,6 +136,24 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void WriteStream_TightGarbageFilledWriter_SameBytes()
+    {
+        var sample = ArrowSamples.AllTypes(21, 2, true);
+        var expected = new ArrayBufferWriter<byte>();
+        ArrowIpc.WriteStream(expected, s_schema, 21, ArrowSamples.Columns(sample), ArrowSamples.AllTypesDictionaries());
+        var tight = new TightBufferWriter();
+        ArrowIpc.WriteStream(tight, s_schema, 21, ArrowSamples.Columns(sample), ArrowSamples.AllTypesDictionaries());
+        Assert.Equal(expected.WrittenSpan.ToArray(), tight.ToArray());
+
+        var file = new TightBufferWriter();
+        var writer = new ArrowFileWriter(file, s_schema);
+        writer.WriteStart(ArrowSamples.AllTypesDictionaries());
+        writer.WriteBatch(21, ArrowSamples.Columns(sample));
+        writer.Finish();
+        ArrowAssert.BatchEquals(sample, ArrowIpcReader.Read(file.ToArray()).RecordBatches[0]);
+    }
+
+    [Fact]
     public void WriteBatch_ValuesAreWrittenOnceAndPadded_BodyBuffersAre8Aligned()
     {
         var schema = new ArrowSchema.Builder().Field("v", ArrowType.Int16).Field("s", ArrowType.Utf8).Build();

@@ -185,7 +185,10 @@ public sealed class ArrowArray
         return Range(index);
     }
 
-    /// <summary>The values of a fixed-width column (or the indices of a dictionary-encoded one) reinterpreted as <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The values of a fixed-width column (or the indices of a dictionary-encoded one) reinterpreted as
+    /// <typeparamref name="T"/>, without copying. Arrow data is little-endian, as is every .NET platform we run on.
+    /// </summary>
     /// <typeparam name="T">An unmanaged type of the column's byte width, e.g. <see cref="float"/> for float32.</typeparam>
     public ReadOnlySpan<T> GetValues<T>()
         where T : unmanaged
@@ -255,7 +258,10 @@ public sealed class ArrowArray
             case ArrowTypeId.Timestamp:
                 AppendTimestamp(builder, GetInt64(index), Type.Unit, Type.TimeZone);
                 break;
-            case ArrowTypeId.Time32 or ArrowTypeId.Time64 or ArrowTypeId.Duration:
+            case ArrowTypeId.Time32 or ArrowTypeId.Time64:
+                AppendTimeOfDay(builder, GetInt64(index), Type.Unit);
+                break;
+            case ArrowTypeId.Duration:
                 builder.Append(GetInt64(index).ToString(culture)).Append(UnitSymbol(Type.Unit));
                 break;
             case ArrowTypeId.List or ArrowTypeId.FixedSizeList:
@@ -309,15 +315,34 @@ public sealed class ArrowArray
         builder.Append(value.ToString(withTime && value.TimeOfDay != TimeSpan.Zero ? "yyyy-MM-dd HH:mm:ss.fff" : "yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
+    private static void AppendTimeOfDay(StringBuilder builder, long value, ArrowTimeUnit unit)
+    {
+        var (perSecond, digits) = Resolution(unit);
+        if (value < 0 || value >= 86_400L * perSecond)
+        {
+            builder.Append(value.ToString(CultureInfo.InvariantCulture)).Append(UnitSymbol(unit));
+            return;
+        }
+
+        var seconds = Math.DivRem(value, perSecond, out var fraction);
+        builder.Append(TimeSpan.FromSeconds(seconds).ToString("hh\\:mm\\:ss", CultureInfo.InvariantCulture));
+        if (digits > 0)
+        {
+            builder.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0'));
+        }
+    }
+
+    private static (long PerSecond, int Digits) Resolution(ArrowTimeUnit unit) => unit switch
+    {
+        ArrowTimeUnit.Second => (1L, 0),
+        ArrowTimeUnit.Millisecond => (1_000L, 3),
+        ArrowTimeUnit.Microsecond => (1_000_000L, 6),
+        _ => (1_000_000_000L, 9),
+    };
+
     private static void AppendTimestamp(StringBuilder builder, long value, ArrowTimeUnit unit, string? timeZone)
     {
-        var (perSecond, digits) = unit switch
-        {
-            ArrowTimeUnit.Second => (1L, 0),
-            ArrowTimeUnit.Millisecond => (1_000L, 3),
-            ArrowTimeUnit.Microsecond => (1_000_000L, 6),
-            _ => (1_000_000_000L, 9),
-        };
+        var (perSecond, digits) = Resolution(unit);
         var seconds = Math.DivRem(value, perSecond, out var fraction);
         if (fraction < 0)
         {

@@ -30,6 +30,13 @@ public static class ArrowLimits
     /// <summary>Maximum UTF-8 byte length of a field name, metadata key, metadata value or time zone.</summary>
     public const int MaxStringLength = 1024 * 1024;
 
+    /// <summary>
+    /// Maximum total cost of the strings decoded from one schema or message (names, metadata keys and values,
+    /// time zones), each counted as its length plus 16. FlatBuffers lets many offsets share one string,
+    /// so without this budget a small hostile schema could make the reader decode gigabytes.
+    /// </summary>
+    public const int MaxStringBudget = 16 * 1024 * 1024;
+
     /// <summary>Maximum number of dictionary-encoded fields (and dictionary batches in a file footer).</summary>
     public const int MaxDictionaryCount = 1024;
 

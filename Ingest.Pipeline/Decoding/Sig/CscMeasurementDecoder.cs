@@ -5,7 +5,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// CSC Measurement 0x2A5B (Cycling Speed and Cadence Service 0x1816, CSCS 1.0 §3.1): one row per notification with
+/// CSC Measurement 0x2A5B (Cycling Speed and Cadence Service 0x1816, CSCS 1.0): one row per notification with
 /// the raw cumulative counters (wheel revolutions uint32 + last wheel event time, flags bit 0; crank revolutions
 /// uint16 + last crank event time, bit 1; event times in 1/1024 s) and the speed and cadence derived from the
 /// previous notification that carried the same block.
@@ -211,7 +211,7 @@ public sealed class CscMeasurementDecoder : IFrameDecoder
             crankRevolutions.Append(revolutions);
             crankTime.Append(eventTime);
 
-            // CSCS §3.1.1.4: the crank counter is uint16, so its difference wraps at 2^16.
+            // CSCS 1.0, Cumulative Crank Revolutions: the crank counter is uint16, so its difference wraps at 2^16.
             var rate = _crank.Advance(revolutions, eventTime, hubTimeNs, MaxCadenceRpm / 60, counterMask: ushort.MaxValue);
             if (double.IsNaN(rate))
             {

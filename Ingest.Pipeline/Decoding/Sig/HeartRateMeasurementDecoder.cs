@@ -7,7 +7,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// Heart Rate Measurement 0x2A37 (Heart Rate Service 0x180D, HRS 1.0 §3.1; protocols.md §4.1): one row per
+/// Heart Rate Measurement 0x2A37 (Heart Rate Service 0x180D, HRS 1.0; protocols.md §4.1): one row per
 /// notification with the heart rate (uint8 or uint16 per flags bit 0), the 2-bit sensor contact status (bits 1–2),
 /// the cumulative energy expended in kJ (bit 3) and every RR interval to the end of the frame, oldest first, in
 /// 1/1024 s (bit 4). Frames with RFU flag bits 5–7 set, a missing field, half an RR interval or bytes after the
@@ -30,10 +30,10 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
     /// <summary>Flags bit 4: one or more RR intervals present.</summary>
     public const byte RrIntervalFlag = 0x10;
 
-    /// <summary>Flags bits 5–7: reserved for future use (HRS 1.0 §3.1.1.1).</summary>
+    /// <summary>Flags bits 5–7: reserved for future use (HRS 1.0, Flags field).</summary>
     public const byte ReservedFlags = 0xE0;
 
-    /// <summary>Scale of an RR interval to seconds: 1/1024 s (HRS 1.0 §3.1.1.5).</summary>
+    /// <summary>Scale of an RR interval to seconds: 1/1024 s (HRS 1.0, RR-Interval field).</summary>
     public const double RrIntervalScale = 1.0 / 1024;
 
     /// <summary>Most RR intervals one frame can carry: a 512-byte attribute minus flags and a uint8 heart rate.</summary>
@@ -144,7 +144,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
         var rrBytes = frame[offset..];
         if ((flags & RrIntervalFlag) != 0)
         {
-            // HRS §3.1.1.5: one or more RR intervals, their count implied by the frame length.
+            // HRS 1.0, RR-Interval field: one or more RR intervals, their count implied by the frame length.
             if (rrBytes.Length < 2 || (rrBytes.Length & 1) != 0)
             {
                 return DecodeOutcome.Truncated("RR-interval", 2, rrBytes.Length & 1);
@@ -180,7 +180,7 @@ public sealed class HeartRateMeasurementDecoder : IFrameDecoder
             var values = rr.Elements.AppendSpan(rrBytes.Length >> 1);
             if (BitConverter.IsLittleEndian)
             {
-                // RR intervals are little-endian uint16 (HRS §3.1.1.5), as the column stores them: one block copy.
+                // RR intervals are little-endian uint16 (HRS 1.0, RR-Interval field), as the column stores them: one block copy.
                 rrBytes.CopyTo(MemoryMarshal.AsBytes(values));
             }
             else

@@ -6,7 +6,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// PLX Continuous Measurement 0x2A5F (Pulse Oximeter Service 0x1822, PLXS 1.0 §3.2; protocols.md §4.5): one row
+/// PLX Continuous Measurement 0x2A5F (Pulse Oximeter Service 0x1822, PLXS 1.0; protocols.md §4.5): one row
 /// per notification. SpO2PR-Normal is always present; SpO2PR-Fast (flags bit 0), SpO2PR-Slow (bit 1), Measurement
 /// Status uint16 (bit 2), Device and Sensor Status uint24 (bit 3) and Pulse Amplitude Index (bit 4) are optional.
 /// Every SFLOAT becomes a value column and a status column (see <see cref="MderStatus"/>). RFU bits 5–7, missing
@@ -59,12 +59,12 @@ public sealed class PlxContinuousMeasurementDecoder : IFrameDecoder
             new ColumnSpec
             {
                 Name = "measurement_status", Kind = ColumnKind.UInt16, Nullable = true,
-                Description = "Measurement Status bit field as sent (PLXS §3.2.1.3; bits 5-15 defined); null when absent",
+                Description = "Measurement Status bit field as sent (PLXS 1.0.1: bits 5-15 defined, 0-4 reserved); null when absent",
             },
             new ColumnSpec
             {
                 Name = "device_sensor_status", Kind = ColumnKind.UInt32, Nullable = true,
-                Description = "Device and Sensor Status 24-bit field as sent (PLXS §3.2.1.4); null when absent",
+                Description = "Device and Sensor Status 24-bit field as sent (PLXS 1.0.1: bits 0-15 defined, 16-23 reserved); null when absent",
             },
             .. MderColumns.SFloatPair("pulse_amplitude_index", "%", "pulse amplitude index (flags bit 4)", optional: true),
         ],

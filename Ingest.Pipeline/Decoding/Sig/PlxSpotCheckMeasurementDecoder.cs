@@ -5,7 +5,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// PLX Spot-Check Measurement 0x2A5E (Pulse Oximeter Service 0x1822, PLXS 1.0 §3.1; indicated): one row per
+/// PLX Spot-Check Measurement 0x2A5E (Pulse Oximeter Service 0x1822, PLXS 1.0; indicated): one row per
 /// measurement. SpO2PR-Spot-Check is always present; Timestamp (Date Time, flags bit 0) becomes <c>device_time</c>;
 /// Measurement Status uint16 (bit 1), Device and Sensor Status uint24 (bit 2) and Pulse Amplitude Index (bit 3) are
 /// optional; bit 4 says the device clock is not set (the time stamp is then the device's unset clock, kept as sent).
@@ -51,12 +51,12 @@ public sealed class PlxSpotCheckMeasurementDecoder : IFrameDecoder
             new ColumnSpec
             {
                 Name = "measurement_status", Kind = ColumnKind.UInt16, Nullable = true,
-                Description = "Measurement Status bit field as sent (PLXS §3.1.1.4); null when absent",
+                Description = "Measurement Status bit field as sent (PLXS 1.0.1: bits 5-15 defined, 0-4 reserved); null when absent",
             },
             new ColumnSpec
             {
                 Name = "device_sensor_status", Kind = ColumnKind.UInt32, Nullable = true,
-                Description = "Device and Sensor Status 24-bit field as sent (PLXS §3.1.1.5); null when absent",
+                Description = "Device and Sensor Status 24-bit field as sent (PLXS 1.0.1: bits 0-15 defined, 16-23 reserved); null when absent",
             },
             .. MderColumns.SFloatPair("pulse_amplitude_index", "%", "pulse amplitude index (flags bit 3)", optional: true),
             new ColumnSpec

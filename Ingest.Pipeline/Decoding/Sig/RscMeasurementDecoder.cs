@@ -5,7 +5,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// RSC Measurement 0x2A53 (Running Speed and Cadence Service 0x1814, RSCS 1.0 §3.2; protocols.md §4.6): one row per
+/// RSC Measurement 0x2A53 (Running Speed and Cadence Service 0x1814, RSCS 1.0; protocols.md §4.6): one row per
 /// notification with instantaneous speed (1/256 m/s), cadence (/min), the optional stride length (1/100 m, flags
 /// bit 0) and total distance (1/10 m, bit 1), and the walking/running status (bit 2). RFU bits 3–7, missing
 /// fields and trailing bytes are rejected.

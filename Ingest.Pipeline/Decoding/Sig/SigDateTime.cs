@@ -3,7 +3,7 @@ using Ingest.Pipeline.Columns;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// The Bluetooth SIG Date Time structure (characteristic 0x2A08, GATT Specification Supplement §3.70), used as the
+/// The Bluetooth SIG Date Time structure (characteristic 0x2A08, GATT Specification Supplement, Date Time), used as the
 /// Time Stamp of Temperature Measurement and PLX Spot-Check: year uint16 (1582–9999, 0 = not known), month
 /// (1–12, 0 = not known), day (1–31, 0 = not known), hours (0–23), minutes (0–59), seconds (0–59). The structure
 /// carries no time zone; it is read as UTC into <c>device_time</c>.

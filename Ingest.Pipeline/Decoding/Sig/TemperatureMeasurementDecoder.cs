@@ -6,7 +6,7 @@ using Ingest.Pipeline.Profiles;
 namespace Ingest.Pipeline.Decoding.Sig;
 
 /// <summary>
-/// Temperature Measurement 0x2A1C (Health Thermometer Service 0x1809, HTS 1.0 §3.1; indicated): one row per
+/// Temperature Measurement 0x2A1C (Health Thermometer Service 0x1809, HTS 1.0; indicated): one row per
 /// measurement. The value is an IEEE-11073 32-bit FLOAT in °C, or in °F when flags bit 0 is set; this decoder
 /// stores °C (converting °F as (F − 32) × 5/9) and records the unit the thermometer used. The optional Time Stamp
 /// (Date Time, bit 1) becomes <c>device_time</c>, the optional Temperature Type (bit 2) is kept as sent. RFU bits
@@ -55,8 +55,9 @@ public sealed class TemperatureMeasurementDecoder : IFrameDecoder
 
     /// <summary>The factory profiles reach this decoder through.</summary>
     public static IDecoderFactory Factory { get; } = new DecoderFactory(
-        Name, "Bluetooth SIG Temperature Measurement (0x2A1C): body temperature, time stamp, measurement site",
-        [BleUuid.FromShort(0x2A1C)],
+        Name, "Bluetooth SIG Temperature Measurement (0x2A1C) and Intermediate Temperature (0x2A1E): body temperature, time stamp, site",
+        // HTS 1.0: Intermediate Temperature has the Temperature Measurement format.
+        [BleUuid.FromShort(0x2A1C), BleUuid.FromShort(0x2A1E)],
         static settings =>
         {
             settings.RejectUnknown();

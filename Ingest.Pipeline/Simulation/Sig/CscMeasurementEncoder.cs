@@ -3,7 +3,7 @@ using Ingest.Pipeline.Decoding.Sig;
 
 namespace Ingest.Pipeline.Simulation.Sig;
 
-/// <summary>Writes CSC Measurement (0x2A5B) notifications (CSCS 1.0 §3.1), the inverse of <see cref="CscMeasurementDecoder"/>.</summary>
+/// <summary>Writes CSC Measurement (0x2A5B) notifications (CSCS 1.0), the inverse of <see cref="CscMeasurementDecoder"/>.</summary>
 public static class CscMeasurementEncoder
 {
     /// <summary>Bytes <paramref name="measurement"/> takes on the wire.</summary>

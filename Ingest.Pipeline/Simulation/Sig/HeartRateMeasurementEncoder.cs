@@ -3,7 +3,7 @@ using Ingest.Pipeline.Decoding.Sig;
 
 namespace Ingest.Pipeline.Simulation.Sig;
 
-/// <summary>Writes Heart Rate Measurement (0x2A37) notifications (HRS 1.0 §3.1), the inverse of <see cref="HeartRateMeasurementDecoder"/>.</summary>
+/// <summary>Writes Heart Rate Measurement (0x2A37) notifications (HRS 1.0), the inverse of <see cref="HeartRateMeasurementDecoder"/>.</summary>
 public static class HeartRateMeasurementEncoder
 {
     /// <summary>Bytes <paramref name="measurement"/> takes on the wire.</summary>

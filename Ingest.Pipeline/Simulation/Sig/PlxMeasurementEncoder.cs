@@ -5,7 +5,7 @@ using Ingest.Pipeline.Decoding.Sig;
 namespace Ingest.Pipeline.Simulation.Sig;
 
 /// <summary>
-/// Writes PLX Continuous (0x2A5F) and Spot-Check (0x2A5E) measurements (PLXS 1.0 §3.1–3.2), the inverse of
+/// Writes PLX Continuous (0x2A5F) and Spot-Check (0x2A5E) measurements (PLXS 1.0), the inverse of
 /// <see cref="PlxContinuousMeasurementDecoder"/> and <see cref="PlxSpotCheckMeasurementDecoder"/>.
 /// </summary>
 public static class PlxMeasurementEncoder

@@ -3,7 +3,7 @@ using Ingest.Pipeline.Decoding.Sig;
 
 namespace Ingest.Pipeline.Simulation.Sig;
 
-/// <summary>Writes RSC Measurement (0x2A53) notifications (RSCS 1.0 §3.2), the inverse of <see cref="RscMeasurementDecoder"/>.</summary>
+/// <summary>Writes RSC Measurement (0x2A53) notifications (RSCS 1.0), the inverse of <see cref="RscMeasurementDecoder"/>.</summary>
 public static class RscMeasurementEncoder
 {
     /// <summary>Bytes <paramref name="measurement"/> takes on the wire.</summary>

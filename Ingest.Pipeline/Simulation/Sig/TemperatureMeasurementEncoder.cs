@@ -3,7 +3,7 @@ using Ingest.Pipeline.Decoding.Sig;
 
 namespace Ingest.Pipeline.Simulation.Sig;
 
-/// <summary>Writes Temperature Measurement (0x2A1C) values (HTS 1.0 §3.1), the inverse of <see cref="TemperatureMeasurementDecoder"/>.</summary>
+/// <summary>Writes Temperature Measurement (0x2A1C) values (HTS 1.0), the inverse of <see cref="TemperatureMeasurementDecoder"/>.</summary>
 public static class TemperatureMeasurementEncoder
 {
     /// <summary>Bytes <paramref name="measurement"/> takes on the wire.</summary>

@@ -13,7 +13,7 @@ internal static class IpcBatchWriter
 {
     private static readonly byte[] s_zeros = new byte[Wire.Alignment];
 
-    /// <summary>Writes one record batch and returns (bytes written, metadata length incl. prefix, body length).</summary>
+    /// <summary>Writes one record batch; returns the metadata length (with its 8-byte prefix) and the body length.</summary>
     public static (int MetadataLength, long BodyLength) WriteRecordBatch(IBufferWriter<byte> output, ArrowSchema schema,
         int length, ReadOnlySpan<ArrowColumn> columns, Span<ReadOnlyMemory<byte>> scratch)
     {
@@ -68,7 +68,7 @@ internal static class IpcBatchWriter
         return (template.Bytes.Length, body);
     }
 
-    /// <summary>Body length a record batch would have (validates the columns like a write does).</summary>
+    /// <summary>Body bytes one field's column (and its children) would take; validates the column like a write does.</summary>
     public static long MeasureBody(ArrowField field, in ArrowColumn column)
     {
         int node = 0, buffer = 0;
@@ -87,17 +87,21 @@ internal static class IpcBatchWriter
         }
     }
 
-    private static void CopyBody(IBufferWriter<byte> output, ReadOnlySpan<ReadOnlyMemory<byte>> slices)
+    /// <summary>Copies each buffer once, followed by zero padding to 8, then forgets the slices (the scratch must not keep caller memory alive).</summary>
+    private static void CopyBody(IBufferWriter<byte> output, Span<ReadOnlyMemory<byte>> slices)
     {
         foreach (var slice in slices)
         {
-            WriteBytes(output, slice.Span);
-            var padding = Wire.Align8(slice.Length) - slice.Length;
-            if (padding > 0)
-            {
-                WriteBytes(output, s_zeros.AsSpan(0, padding));
-            }
+            var source = slice.Span;
+            var padded = Wire.Align8(source.Length);
+            // IBufferWriter.GetSpan(sizeHint) returns at least sizeHint bytes: data and padding in one reservation.
+            var span = output.GetSpan(padded);
+            source.CopyTo(span);
+            span.Slice(source.Length, padded - source.Length).Clear();
+            output.Advance(padded);
         }
+
+        slices.Clear();
     }
 
     /// <summary>
@@ -131,7 +135,7 @@ internal static class IpcBatchWriter
         ReadOnlyMemory<byte> validity = default;
         if (column.NullCount > 0)
         {
-            var bitmapBytes = (length + 7) >> 3;
+            var bitmapBytes = Wire.BitmapBytes(length);
             if (column.Validity.Length < bitmapBytes)
             {
                 ThrowHelper.ThrowArgument($"column '{field.Name}' has nulls but its validity bitmap has {column.Validity.Length} of {bitmapBytes} bytes", nameof(column));
@@ -150,7 +154,7 @@ internal static class IpcBatchWriter
         switch (type.Id)
         {
             case ArrowTypeId.Boolean:
-                return Add(Slice(field, column.Values, (length + 7L) >> 3, "values"), buffers, slices, ref buffer, body);
+                return Add(Slice(field, column.Values, Wire.BitmapBytes(length), "values"), buffers, slices, ref buffer, body);
             case ArrowTypeId.Utf8:
             case ArrowTypeId.Binary:
             {

@@ -273,7 +273,7 @@ internal sealed class IpcReader
                     ThrowHelper.ThrowLimit("record batch count", _batches.Count + 1, ArrowLimits.MaxRecordBatchCount);
                 }
 
-                var metadata = (IReadOnlyList<KeyValuePair<string, string>>?)SchemaReader.ReadMetadata(message, 4) ?? [];
+                var metadata = (IReadOnlyList<KeyValuePair<string, string>>?)SchemaReader.ReadMetadata(message, 4, new StringBudget()) ?? [];
                 var (length, columns) = ReadRecordBatch(table, body, bodyStart, _schema!.Fields);
                 _batches.Add(new ArrowRecordBatch(_schema, length, columns, metadata));
                 break;
@@ -411,7 +411,7 @@ internal sealed class IpcReader
             case ArrowTypeId.Boolean:
             {
                 var values = NextBuffer(buffers, ref cursor, field);
-                var needed = (length + 7) >> 3;
+                var needed = Wire.BitmapBytes(length);
                 if (values.Length < needed)
                 {
                     ThrowHelper.ThrowFormat($"field '{field.Name}' boolean buffer has {values.Length} of {needed} bytes", cursor.BodyStart);
@@ -510,7 +510,7 @@ internal sealed class IpcReader
 
     private static ReadOnlyMemory<byte> CheckValidity(ReadOnlyMemory<byte> validity, int length, int nullCount, ArrowField field, int bodyStart)
     {
-        var needed = (length + 7) >> 3;
+        var needed = Wire.BitmapBytes(length);
         if (validity.Length < needed)
         {
             ThrowHelper.ThrowFormat($"field '{field.Name}' has {nullCount} nulls but its validity bitmap has {validity.Length} of {needed} bytes", bodyStart);

@@ -7,6 +7,7 @@ internal static class SchemaReader
 {
     public static ArrowSchema Read(FlatBufferTable schema)
     {
+        var budget = new StringBudget();
         // Schema.endianness: Little = 0; Big = 1 is not supported (we would have to byte-swap every buffer).
         if (schema.GetInt16(0, Wire.EndiannessLittle) != Wire.EndiannessLittle)
         {
@@ -23,16 +24,16 @@ internal static class SchemaReader
         var fields = new ArrowField[fieldsVector.Count];
         for (var i = 0; i < fields.Length; i++)
         {
-            fields[i] = ReadField(fieldsVector.GetTable(i, "Field"), 1, ref count);
+            fields[i] = ReadField(fieldsVector.GetTable(i, "Field"), 1, ref count, budget);
         }
 
-        var metadata = ReadMetadata(schema, 2);
+        var metadata = ReadMetadata(schema, 2, budget);
         var dictionaryIds = new HashSet<long>();
         CheckDictionaryIds(fields, dictionaryIds);
         return new ArrowSchema(fields, metadata);
     }
 
-    public static KeyValuePair<string, string>[]? ReadMetadata(FlatBufferTable table, int slot)
+    public static KeyValuePair<string, string>[]? ReadMetadata(FlatBufferTable table, int slot, StringBudget budget)
     {
         var vector = table.GetVector(slot, 4, 4, ArrowLimits.MaxCustomMetadataEntries, "custom_metadata");
         if (vector.Count == 0)
@@ -45,8 +46,8 @@ internal static class SchemaReader
         {
             var entry = vector.GetTable(i, "KeyValue");
             // Arrow C++ rejects a KeyValue without key or value.
-            var key = entry.GetString(0, "KeyValue.key") ?? ThrowHelper.ThrowFormat<string>("custom_metadata entry without a key");
-            var value = entry.GetString(1, "KeyValue.value") ?? ThrowHelper.ThrowFormat<string>($"custom_metadata entry '{key}' without a value");
+            var key = budget.Spend(entry.GetString(0, "KeyValue.key")) ?? ThrowHelper.ThrowFormat<string>("custom_metadata entry without a key");
+            var value = budget.Spend(entry.GetString(1, "KeyValue.value")) ?? ThrowHelper.ThrowFormat<string>($"custom_metadata entry '{key}' without a value");
             entries[i] = new(key, value);
         }
 
@@ -71,7 +72,7 @@ internal static class SchemaReader
         }
     }
 
-    private static ArrowField ReadField(FlatBufferTable field, int depth, ref int count)
+    private static ArrowField ReadField(FlatBufferTable field, int depth, ref int count, StringBudget budget)
     {
         if (depth > ArrowLimits.MaxNestingDepth)
         {
@@ -83,13 +84,13 @@ internal static class SchemaReader
             ThrowHelper.ThrowLimit("field count", count, ArrowLimits.MaxFieldCount);
         }
 
-        var name = field.GetString(0, "Field.name") ?? string.Empty;
+        var name = budget.Spend(field.GetString(0, "Field.name")) ?? string.Empty;
         var nullable = field.GetBool(1);
         var childrenVector = field.GetVector(5, 4, 4, ArrowLimits.MaxFieldCount, "Field.children");
         var children = new ArrowField[childrenVector.Count];
         for (var i = 0; i < children.Length; i++)
         {
-            children[i] = ReadField(childrenVector.GetTable(i, "Field"), depth + 1, ref count);
+            children[i] = ReadField(childrenVector.GetTable(i, "Field"), depth + 1, ref count, budget);
         }
 
         var typeTag = field.GetByte(2, 0);
@@ -99,7 +100,7 @@ internal static class SchemaReader
         }
 
         var typeTable = field.GetRequiredTable(3, "Field.type");
-        var type = ReadType(typeTag, typeTable, children, name);
+        var type = ReadType(typeTag, typeTable, children, name, budget);
         ArrowDictionaryEncoding? dictionary = null;
         if (field.TryGetTable(4, "DictionaryEncoding", out var encoding))
         {
@@ -119,11 +120,11 @@ internal static class SchemaReader
             dictionary = new ArrowDictionaryEncoding(encoding.GetInt64(0, 0), indexType, encoding.GetBool(2));
         }
 
-        var metadata = ReadMetadata(field, 6);
+        var metadata = ReadMetadata(field, 6, budget);
         return new ArrowField(name, type, nullable, metadata, dictionary);
     }
 
-    private static ArrowType ReadType(byte tag, FlatBufferTable table, ArrowField[] children, string name)
+    private static ArrowType ReadType(byte tag, FlatBufferTable table, ArrowField[] children, string name, StringBudget budget)
     {
         var expectedChildren = tag switch
         {
@@ -179,7 +180,7 @@ internal static class SchemaReader
             }
 
             case Wire.TypeTimestamp:
-                return ArrowType.Timestamp(Unit(table.GetInt16(0, 0), name), table.GetString(1, "Timestamp.timezone"));
+                return ArrowType.Timestamp(Unit(table.GetInt16(0, 0), name), budget.Spend(table.GetString(1, "Timestamp.timezone")));
             case Wire.TypeDuration:
                 return ArrowType.Duration(Unit(table.GetInt16(0, (short)ArrowTimeUnit.Millisecond), name));
             case Wire.TypeList:

@@ -77,6 +77,9 @@ internal static class Wire
     /// <summary>Size of the File.fbs Block struct (long, int, 4 bytes padding, long).</summary>
     public const int BlockSize = 24;
 
+    /// <summary>Bytes of a validity (or boolean) bitmap of <paramref name="length"/> bits; no overflow at int.MaxValue.</summary>
+    public static int BitmapBytes(int length) => (int)((length + 7L) >> 3);
+
     public static int Align8(int value) => checked((value + 7) & ~7);
 
     public static long Align8(long value) => checked((value + 7) & ~7L);

@@ -238,7 +238,7 @@ public sealed class CscMeasurementDecoderTests
         Assert.True(result.IsAccepted, result.Detail);
     }
 
-    // Built by hand from CSCS §3.1 (not with the encoder).
+    // Built by hand from CSCS 1.0 (not with the encoder).
     private static byte[] Frame(uint? wheel, ushort wheelTime, ushort? crank, ushort crankTime)
     {
         var frame = new List<byte> { (byte)((wheel.HasValue ? 1 : 0) | (crank.HasValue ? 2 : 0)) };

@@ -48,7 +48,7 @@ public sealed class HeartRateMeasurementDecoderTests
     [MemberData(nameof(AllFlagCombinations))]
     public void Decode_EveryFlagCombination_ReadsEachFieldFromItsPlace(int flags)
     {
-        // Built by hand from HRS §3.1 (not with the encoder) so the layout is checked independently.
+        // Built by hand from HRS 1.0 (not with the encoder) so the layout is checked independently.
         var frame = new List<byte> { (byte)flags };
         var uint16 = (flags & 0x01) != 0;
         if (uint16)
@@ -89,7 +89,7 @@ public sealed class HeartRateMeasurementDecoderTests
     [Fact]
     public void Decode_EnergyExpendedAtMaximum_IsKeptAs65535()
     {
-        // HRS §3.1.1.3: 0xFFFF means "at or above the maximum"; kept raw.
+        // HRS 1.0, Energy Expended field: 0xFFFF means "at or above the maximum"; kept raw.
         var columns = Accept(_decoder, Hex("08 50 FF FF"));
 
         Assert.Equal(ushort.MaxValue, Value<ushort>(columns, "energy_expended"));

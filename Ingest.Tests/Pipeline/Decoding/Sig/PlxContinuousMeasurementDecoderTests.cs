@@ -24,7 +24,7 @@ public sealed class PlxContinuousMeasurementDecoderTests
     [MemberData(nameof(AllFlagCombinations))]
     public void Decode_EveryFlagCombination_ReadsEachFieldFromItsPlace(int flags)
     {
-        // Built by hand from PLXS §3.2 in field order.
+        // Built by hand from PLXS 1.0 in field order.
         var frame = new List<byte> { (byte)flags, 0x61, 0x00, 0x48, 0x00 }; // SpO2 97, PR 72
         if ((flags & 0x01) != 0)
         {

@@ -28,7 +28,7 @@ public sealed class PlxSpotCheckMeasurementDecoderTests
     [MemberData(nameof(AllFlagCombinations))]
     public void Decode_EveryFlagCombination_ReadsEachFieldFromItsPlace(int flags)
     {
-        // Built by hand from PLXS §3.1 in field order.
+        // Built by hand from PLXS 1.0 in field order.
         var frame = new List<byte> { (byte)flags, 0x62, 0x00, 0x40, 0x00 }; // SpO2 98, PR 64
         if ((flags & 0x01) != 0)
         {

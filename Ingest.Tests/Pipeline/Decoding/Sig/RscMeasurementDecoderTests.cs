@@ -19,7 +19,7 @@ public sealed class RscMeasurementDecoderTests
     [InlineData(7)]
     public void Decode_EveryFlagCombination_ReadsEachFieldFromItsPlace(int flags)
     {
-        // RSCS §3.2: speed 0x0300 = 768/256 = 3 m/s, cadence 170, stride 0x006E = 1.10 m, distance 0x00002710 = 1000.0 m.
+        // RSCS 1.0: speed 0x0300 = 768/256 = 3 m/s, cadence 170, stride 0x006E = 1.10 m, distance 0x00002710 = 1000.0 m.
         var frame = new List<byte> { (byte)flags, 0x00, 0x03, 0xAA };
         if ((flags & 0x01) != 0)
         {

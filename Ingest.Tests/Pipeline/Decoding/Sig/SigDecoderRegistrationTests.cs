@@ -13,6 +13,7 @@ public sealed partial class SigDecoderRegistrationTests
     [InlineData(0x2A5F, "plx-continuous-measurement")]
     [InlineData(0x2A5E, "plx-spot-check-measurement")]
     [InlineData(0x2A1C, "temperature-measurement")]
+    [InlineData(0x2A1E, "temperature-measurement")]
     [InlineData(0x2A53, "rsc-measurement")]
     [InlineData(0x2A5B, "csc-measurement")]
     public void TryGetForCharacteristic_StandardUuid_FindsTheDecoderAndCreatesItWithoutSettings(int uuid, string name)

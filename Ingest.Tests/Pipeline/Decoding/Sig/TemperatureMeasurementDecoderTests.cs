@@ -20,7 +20,7 @@ public sealed class TemperatureMeasurementDecoderTests
     [InlineData(7)]
     public void Decode_EveryFlagCombination_ReadsEachFieldFromItsPlace(int flags)
     {
-        // HTS §3.1: value 366e-1 (36.6 °C, or 36.6 °F when bit 0), then time stamp, then type.
+        // HTS 1.0: value 366e-1 (36.6 °C, or 36.6 °F when bit 0), then time stamp, then type.
         var frame = new List<byte> { (byte)flags, 0x6E, 0x01, 0x00, 0xFF };
         if ((flags & 0x02) != 0)
         {

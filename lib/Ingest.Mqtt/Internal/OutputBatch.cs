@@ -1,0 +1,108 @@
+using System.Buffers;
+
+namespace Ingest.Mqtt.Internal;
+
+/// <summary>
+/// Bytes waiting to be written: an owned, pooled buffer that encoders append to, interleaved with borrowed
+/// payload segments that are written from the caller's memory without a copy. Not thread-safe: the client
+/// lock guards the pending batch, and the writer loop owns the batch it is flushing.
+/// </summary>
+internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
+{
+    private const int InitialSize = 16 * 1024;
+
+    private readonly List<(int OwnedEnd, ReadOnlyMemory<byte> External)> _cuts = new();
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private int _written;
+
+    /// <summary>QoS 0 publishes (and other waiters) to complete once this batch is on the wire.</summary>
+    public List<PublishOperation> CompleteAfterWrite { get; } = new();
+
+    public bool IsEmpty => _written == 0 && _cuts.Count == 0;
+
+    /// <summary>Bytes in this batch, owned and borrowed.</summary>
+    public long Length { get; private set; }
+
+    public void Advance(int count)
+    {
+        _written += count;
+        Length += count;
+    }
+
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    /// <summary>Appends a borrowed segment; its memory must stay unchanged until the batch is written.</summary>
+    public void AppendExternal(ReadOnlyMemory<byte> segment)
+    {
+        _cuts.Add((_written, segment));
+        Length += segment.Length;
+    }
+
+    public async ValueTask WriteToAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        foreach (var (ownedEnd, external) in _cuts)
+        {
+            if (ownedEnd > start)
+            {
+                await stream.WriteAsync(_buffer.AsMemory(start, ownedEnd - start), cancellationToken).ConfigureAwait(false);
+                start = ownedEnd;
+            }
+
+            await stream.WriteAsync(external, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_written > start)
+        {
+            await stream.WriteAsync(_buffer.AsMemory(start, _written - start), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Reset()
+    {
+        _written = 0;
+        Length = 0;
+        _cuts.Clear();
+        CompleteAfterWrite.Clear();
+        if (_buffer.Length > 4 * 1024 * 1024)
+        {
+            // A burst grew the buffer; give the memory back rather than keep it for the connection's life.
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        var needed = checked(_written + Math.Max(sizeHint, 1));
+        if (needed <= _buffer.Length)
+        {
+            return;
+        }
+
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, checked(_buffer.Length * 2)));
+        _buffer.AsSpan(0, _written).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+}
