@@ -119,6 +119,74 @@ public sealed class PolarPmdPropertyTests
     }
 
     [Fact]
+    public void RawFrames_EncodeThenDecode_RoundTripExactly()
+    {
+        var gen =
+            from layout in Gen.Choose(0, 4)
+            from count in Gen.Choose(1, 40)
+            from seed in Gen.Choose(0, int.MaxValue)
+            select (layout, count, seed);
+
+        Prop.ForAll(Arb.From(gen), c =>
+        {
+            var random = new Random(c.seed);
+            var frame = new byte[DecodeLimits.MaxFrameBytes];
+            var n = c.count;
+            int[] Values(int bits) => Enumerable.Range(0, n).Select(_ => random.Next(-(1 << (bits - 1)), 1 << (bits - 1))).ToArray();
+            switch (c.layout)
+            {
+                case 0 or 1 or 2:
+                    {
+                        var bits = 8 * (c.layout + 1);
+                        var (x, y, z) = (Values(bits), Values(bits), Values(bits));
+                        var stream = Stream($$"""{ "measurement": "acc", "sampleRateHz": 100, "frameType": {{c.layout}} }""");
+                        var length = PmdFrameEncoder.EncodeAccRaw(frame, 1, c.layout, x, y, z);
+                        return stream.Decode(frame.AsSpan(0, length), 0).IsAccepted
+                            && Widen(stream, 0).SequenceEqual(x) && Widen(stream, 1).SequenceEqual(y) && Widen(stream, 2).SequenceEqual(z);
+                    }
+
+                case 3:
+                    {
+                        var (a, b, d, e) = (Values(24), Values(24), Values(24), Values(24));
+                        var stream = Stream("""{ "measurement": "ppg", "sampleRateHz": 135 }""");
+                        var length = PmdFrameEncoder.EncodePpgRaw0(frame, 1, a, b, d, e);
+                        return stream.Decode(frame.AsSpan(0, length), 0).IsAccepted
+                            && Widen(stream, 0).SequenceEqual(a) && Widen(stream, 1).SequenceEqual(b)
+                            && Widen(stream, 2).SequenceEqual(d) && Widen(stream, 3).SequenceEqual(e);
+                    }
+
+                default:
+                    {
+                        var ecg = Values(24);
+                        var stream = Stream("""{ "measurement": "ecg", "sampleRateHz": 130 }""");
+                        var length = PmdFrameEncoder.EncodeEcgRaw0(frame, 1, ecg);
+                        var beats = new PmdPpiSample[n];
+                        for (var i = 0; i < n; i++)
+                        {
+                            beats[i] = new PmdPpiSample((byte)random.Next(256), (ushort)random.Next(65536), (ushort)random.Next(65536), (byte)random.Next(8));
+                        }
+
+                        var ppi = Stream("""{ "measurement": "ppi" }""");
+                        var ppiFrame = new byte[DecodeLimits.MaxFrameBytes];
+                        var ppiLength = PmdFrameEncoder.EncodePpi(ppiFrame, 1_000_000_000_000, beats);
+                        var ok = stream.Decode(frame.AsSpan(0, length), 0).IsAccepted && Widen(stream, 0).SequenceEqual(ecg)
+                            && ppi.Decode(ppiFrame.AsSpan(0, ppiLength), 0).IsAccepted;
+                        for (var i = 0; ok && i < n; i++)
+                        {
+                            var flags = (ppi.Columns.Values<byte>(3).Values[i] | (ppi.Columns.Values<byte>(4).Values[i] << 1) | (ppi.Columns.Values<byte>(5).Values[i] << 2));
+                            ok = ppi.Columns.Values<byte>(0).Values[i] == beats[i].HeartRate
+                                && ppi.Columns.Values<ushort>(1).Values[i] == beats[i].PpIntervalMs
+                                && ppi.Columns.Values<ushort>(2).Values[i] == beats[i].ErrorEstimateMs
+                                && flags == beats[i].Flags;
+                        }
+
+                        return ok;
+                    }
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void Decode_RandomFrames_NeverThrowAndRejectionsKeepEarlierRows()
     {
         var gen =
@@ -321,4 +389,12 @@ public sealed class PolarPmdPropertyTests
 
         return values;
     }
+
+    private static int[] Widen(StreamDecoder stream, int column) => stream.Columns[column] switch
+    {
+        Ingest.Pipeline.Columns.PrimitiveColumnBuffer<sbyte> b => Array.ConvertAll(b.Values.ToArray(), v => (int)v),
+        Ingest.Pipeline.Columns.PrimitiveColumnBuffer<short> h => Array.ConvertAll(h.Values.ToArray(), v => (int)v),
+        Ingest.Pipeline.Columns.PrimitiveColumnBuffer<int> i => i.Values.ToArray(),
+        _ => [],
+    };
 }
