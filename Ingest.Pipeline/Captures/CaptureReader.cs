@@ -62,8 +62,11 @@ public static class CaptureReader
         return new CaptureLine(lineNumber, hubTime, frame, null);
     }
 
-    /// <summary>Formats a UTC ns timestamp as ISO 8601 with nanoseconds: <c>2026-11-22T10:00:00.250000000Z</c>.</summary>
-    public static string FormatTime(long unixNs)
+    /// <summary>
+    /// Formats ns since the Unix epoch as ISO 8601 with nanoseconds: <c>2026-11-22T10:00:00.250000000Z</c>. With
+    /// <paramref name="utc"/> false the 'Z' is left off: a tracker's clock (<c>device_time</c>) is not known to be UTC.
+    /// </summary>
+    public static string FormatTime(long unixNs, bool utc = true)
     {
         var seconds = Math.DivRem(unixNs, 1_000_000_000, out var nanos);
         if (nanos < 0)
@@ -73,7 +76,7 @@ public static class CaptureReader
         }
 
         var time = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        return time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "." + nanos.ToString("D9", CultureInfo.InvariantCulture) + "Z";
+        return time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "." + nanos.ToString("D9", CultureInfo.InvariantCulture) + (utc ? "Z" : "");
     }
 
     /// <summary>Parses ISO 8601 UTC (ending in Z) or decimal seconds since the Unix epoch.</summary>

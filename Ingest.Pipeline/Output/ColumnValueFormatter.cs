@@ -22,7 +22,7 @@ internal static class ColumnValueFormatter
             case PrimitiveColumnBuffer<short> c: writer.WriteNumberValue(c.Values[row]); break;
             case PrimitiveColumnBuffer<int> c: writer.WriteNumberValue(c.Values[row]); break;
             case PrimitiveColumnBuffer<long> c when column.Spec.Kind == ColumnKind.TimestampNs:
-                writer.WriteStringValue(CaptureReader.FormatTime(c.Values[row]));
+                writer.WriteStringValue(CaptureReader.FormatTime(c.Values[row], IsUtc(column)));
                 break;
             case PrimitiveColumnBuffer<long> c: writer.WriteNumberValue(c.Values[row]); break;
             case PrimitiveColumnBuffer<byte> c: writer.WriteNumberValue(c.Values[row]); break;
@@ -52,7 +52,7 @@ internal static class ColumnValueFormatter
 
         return column switch
         {
-            PrimitiveColumnBuffer<long> c when column.Spec.Kind == ColumnKind.TimestampNs => CaptureReader.FormatTime(c.Values[row]),
+            PrimitiveColumnBuffer<long> c when column.Spec.Kind == ColumnKind.TimestampNs => CaptureReader.FormatTime(c.Values[row], IsUtc(column)),
             PrimitiveColumnBuffer<float> c => FloatText(c.Values[row]),
             PrimitiveColumnBuffer<double> c => DoubleText(c.Values[row]),
             PrimitiveColumnBuffer<sbyte> c => c.Values[row].ToString(CultureInfo.InvariantCulture),
@@ -66,6 +66,11 @@ internal static class ColumnValueFormatter
             _ => string.Join(';', ListElements(column, row)),
         };
     }
+
+    // The tracker's clock may be local or unset (Polar after setLocalTime, SIG Date Time has no zone), so only
+    // hub times are written as UTC; this matches the Arrow types (device_time has no time zone).
+    private static bool IsUtc(ColumnBuffer column) =>
+        !string.Equals(column.Spec.Name, StreamSchema.DeviceTimeColumn, StringComparison.Ordinal);
 
     /// <summary>Shortest text that reads back to the same float32 (so 36.6f prints as 36.6, not 36.59999847).</summary>
     public static string FloatText(float value) => float.IsFinite(value)
