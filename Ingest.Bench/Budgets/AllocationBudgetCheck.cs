@@ -34,10 +34,18 @@ internal static class AllocationBudgetCheck
             foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
             {
                 var name = $"{benchmark.GetProperty("Type").GetString()}.{benchmark.GetProperty("Method").GetString()}";
-                if (!budgets.TryGetValue(name, out var limit)
-                    || !benchmark.TryGetProperty("Memory", out var memory)
-                    || !memory.TryGetProperty("BytesAllocatedPerOperation", out var allocatedElement))
+                if (!budgets.TryGetValue(name, out var limit))
                 {
+                    continue;
+                }
+
+                if (!benchmark.TryGetProperty("Memory", out var memory)
+                    || !memory.TryGetProperty("BytesAllocatedPerOperation", out var allocatedElement)
+                    || allocatedElement.ValueKind != JsonValueKind.Number)
+                {
+                    // A budgeted benchmark that failed to run must not pass silently.
+                    Console.WriteLine($"FAIL {name}: no allocation result (did the benchmark fail?)");
+                    violations++;
                     continue;
                 }
 
