@@ -164,6 +164,7 @@ internal sealed class MqttConnection
     private async Task WriteLoopAsync()
     {
         Exception? error = null;
+        var sender = new GatheredSocketSender();
         try
         {
             while (true)
@@ -187,7 +188,7 @@ internal sealed class MqttConnection
 
                 if (!batch.IsEmpty)
                 {
-                    await batch.WriteToAsync(Stream, SupportsGatheredWrites ? _socket : null, Cancellation.Token).ConfigureAwait(false);
+                    await batch.WriteToAsync(Stream, SupportsGatheredWrites ? _socket : null, sender, Cancellation.Token).ConfigureAwait(false);
                     Volatile.Write(ref _lastSend, Stopwatch.GetTimestamp());
                     MqttClient.OnBatchWritten(batch);
                     batch.Reset();
@@ -208,6 +209,7 @@ internal sealed class MqttConnection
         {
             Abort(error, MqttReasonCode.UnspecifiedError);
             _client.OnWriterStopped(this, Pending, Flushing);
+            sender.Dispose();
         }
     }
 

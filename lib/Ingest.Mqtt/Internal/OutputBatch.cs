@@ -55,14 +55,14 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
     /// Writes the batch. On a plain TCP socket (<paramref name="socket"/> not null) every owned range and borrowed payload
     /// goes out in one gathered send; on TLS the stream copies into its record buffer anyway, so segments are written in turn.
     /// </summary>
-    public async ValueTask WriteToAsync(Stream stream, Socket? socket, CancellationToken cancellationToken)
+    public async ValueTask WriteToAsync(Stream stream, Socket? socket, GatheredSocketSender? sender, CancellationToken cancellationToken)
     {
-        if (socket is not null && _cuts.Count > 0 && TryBuildGather())
+        if (socket is not null && sender is not null && _cuts.Count > 0 && TryBuildGather())
         {
             var remaining = Length;
             while (remaining > 0)
             {
-                var sent = await socket.SendAsync(_gather, SocketFlags.None).ConfigureAwait(false);
+                var sent = await sender.SendAsync(socket, _gather).ConfigureAwait(false);
                 remaining -= sent;
                 if (remaining > 0)
                 {
