@@ -107,7 +107,15 @@ public sealed class MosquittoRestartTests
         var duplicatesQoS2 = received.Where(p => p.Key.StartsWith("2-", StringComparison.Ordinal)).Sum(p => p.Value - 1);
         _output.WriteLine($"published {keys.Count}, republished after session loss {republished}, received distinct {received.Count}, " +
             $"QoS1 duplicates {duplicatesQoS1}, QoS2 duplicates {duplicatesQoS2}");
-        Assert.True(missing.Length == 0, $"{missing.Length} messages never arrived, e.g. {string.Join(", ", missing.Take(10))}\n{broker.Log[^Math.Min(2000, broker.Log.Length)..]}");
+        var events = new List<string>();
+        while (subscriber.ConnectionEvents.TryRead(out var e))
+        {
+            events.Add($"{e.Kind} present={e.SessionPresent} reason={e.ReasonCode} {e.Error?.Message}");
+        }
+
+        _output.WriteLine("subscriber events: " + string.Join(" | ", events));
+        Assert.True(missing.Length == 0, $"{missing.Length} messages never arrived, e.g. {string.Join(", ", missing.Take(10))}\n" +
+            $"subscriber events: {string.Join(" | ", events)}\n{broker.Log[^Math.Min(2000, broker.Log.Length)..]}");
         if (republished == 0)
         {
             // With the session resumed on both sides, QoS 2 stays exactly once across the restart.

@@ -5,6 +5,8 @@ namespace Ingest.Mqtt;
 
 public sealed partial class MqttClient
 {
+    private const int TlsRecordSize = 16 * 1024;
+
     /// <summary>Publishes <paramref name="message"/>; see <see cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQualityOfService, bool, MqttProperties?, CancellationToken)"/>.</summary>
     public ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken = default)
     {
@@ -201,7 +203,8 @@ public sealed partial class MqttClient
         var pending = connection.Pending;
         MqttPacketEncoder.WritePublishHeaderMeasured(pending, version, topic, op.QualityOfService, op.Retain, duplicate, op.PacketId, properties, alias,
             headerLength, remainingLength);
-        if (op.Payload.Length >= _options.ZeroCopyPayloadThreshold)
+        // Over TLS each segment becomes its own record, so only payloads of a full record (16 KiB) or more are worth borrowing.
+        if (op.Payload.Length >= (connection.SupportsGatheredWrites ? _options.ZeroCopyPayloadThreshold : Math.Max(_options.ZeroCopyPayloadThreshold, TlsRecordSize)))
         {
             pending.AppendExternal(op.Payload);
         }

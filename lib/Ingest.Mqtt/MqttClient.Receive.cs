@@ -154,9 +154,13 @@ public sealed partial class MqttClient
         {
             lock (_sync)
             {
+                // [MQTT-4.3.3-9]: until PUBREL, a PUBLISH with the same id is acknowledged again but not delivered again.
+                // The id joins the set only once the message is queued for the application (DeliverAsync), so a connection
+                // lost in between leads to delivery on the resend instead of a loss. The set is bounded by the 16-bit id
+                // space; exceeding our Receive Maximum is not treated as fatal because a broker that lost its state in a
+                // restart would otherwise trap us in a disconnect loop.
                 if (_inboundQos2.Contains(id))
                 {
-                    // Already delivered once; only acknowledge again (exactly once).
                     if (!connection.Closing)
                     {
                         MqttPacketEncoder.WriteAck(connection.Pending, MqttPacketType.PubRec, id, MqttReasonCode.Success, null, connection.Version);
@@ -165,14 +169,6 @@ public sealed partial class MqttClient
 
                     return null;
                 }
-
-                // MQTT 3.1.1 has no Receive Maximum; there the 16-bit packet id space bounds the set.
-                if (connection.Version == MqttProtocolVersion.V500 && _inboundQos2.Count >= _options.ReceiveMaximum)
-                {
-                    throw new MqttProtocolException($"the broker exceeded our Receive Maximum {_options.ReceiveMaximum}", MqttReasonCode.ReceiveMaximumExceeded, 0, string.Empty);
-                }
-
-                _inboundQos2.Add(id);
             }
         }
 
@@ -211,6 +207,11 @@ public sealed partial class MqttClient
 
         lock (_sync)
         {
+            if (qos == MqttQualityOfService.ExactlyOnce)
+            {
+                _inboundQos2.Add(delivery.PacketId);
+            }
+
             if (!connection.Closing)
             {
                 MqttPacketEncoder.WriteAck(connection.Pending, qos == MqttQualityOfService.AtLeastOnce ? MqttPacketType.PubAck : MqttPacketType.PubRec,

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Ingest.Mqtt.Internal;
 
@@ -12,6 +14,7 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
     private const int InitialSize = 16 * 1024;
 
     private readonly List<(int OwnedEnd, ReadOnlyMemory<byte> External)> _cuts = new();
+    private readonly List<ArraySegment<byte>> _gather = new();
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _written;
 
@@ -48,7 +51,79 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
         Length += segment.Length;
     }
 
-    public async ValueTask WriteToAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the batch. On a plain TCP socket (<paramref name="socket"/> not null) every owned range and borrowed payload
+    /// goes out in one gathered send; on TLS the stream copies into its record buffer anyway, so segments are written in turn.
+    /// </summary>
+    public async ValueTask WriteToAsync(Stream stream, Socket? socket, GatheredSocketSender? sender, CancellationToken cancellationToken)
+    {
+        if (socket is not null && sender is not null && _cuts.Count > 0 && TryBuildGather())
+        {
+            var remaining = Length;
+            while (remaining > 0)
+            {
+                var sent = await sender.SendAsync(socket, _gather).ConfigureAwait(false);
+                remaining -= sent;
+                if (remaining > 0)
+                {
+                    // A partial gathered send: drop what went out and send the rest.
+                    Consume(sent);
+                }
+            }
+
+            return;
+        }
+
+        await WriteSequentiallyAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool TryBuildGather()
+    {
+        _gather.Clear();
+        var start = 0;
+        foreach (var (ownedEnd, external) in _cuts)
+        {
+            if (ownedEnd > start)
+            {
+                _gather.Add(new ArraySegment<byte>(_buffer, start, ownedEnd - start));
+                start = ownedEnd;
+            }
+
+            if (!MemoryMarshal.TryGetArray(external, out var segment))
+            {
+                return false;
+            }
+
+            _gather.Add(segment);
+        }
+
+        if (_written > start)
+        {
+            _gather.Add(new ArraySegment<byte>(_buffer, start, _written - start));
+        }
+
+        return true;
+    }
+
+    private void Consume(int count)
+    {
+        while (count > 0)
+        {
+            var first = _gather[0];
+            if (first.Count <= count)
+            {
+                count -= first.Count;
+                _gather.RemoveAt(0);
+            }
+            else
+            {
+                _gather[0] = first.Slice(count);
+                count = 0;
+            }
+        }
+    }
+
+    private async ValueTask WriteSequentiallyAsync(Stream stream, CancellationToken cancellationToken)
     {
         var start = 0;
         foreach (var (ownedEnd, external) in _cuts)
@@ -73,6 +148,7 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
         _written = 0;
         Length = 0;
         _cuts.Clear();
+        _gather.Clear();
         CompleteAfterWrite.Clear();
         if (_buffer.Length > 4 * 1024 * 1024)
         {
