@@ -31,9 +31,12 @@ public static class Peers
     public static string RequireNodeWithPackages()
     {
         var node = Require("node", "apt-get install nodejs npm");
-        var arrow = Path.Combine(NodePeersDirectory, "node_modules", "apache-arrow");
-        Assert.True(Directory.Exists(arrow),
-            $"npm peers are not installed in {NodePeersDirectory}. Run: (cd Ingest.Tests/Peers/node && npm ci) or scripts/install-test-peers.sh");
+        foreach (var package in new[] { "apache-arrow", "aedes" })
+        {
+            Assert.True(Directory.Exists(Path.Combine(NodePeersDirectory, "node_modules", package)),
+                $"npm peer '{package}' is not installed in {NodePeersDirectory}. Run: (cd Ingest.Tests/Peers/node && npm ci) or scripts/install-test-peers.sh");
+        }
+
         return node;
     }
 
