@@ -18,14 +18,14 @@ internal static class BrokerCheckCommand
     /// <summary>Exit code: everything worked.</summary>
     public const int Success = 0;
 
-    /// <summary>Exit code: the command line was wrong.</summary>
-    public const int UsageError = 1;
+    /// <summary>Exit code: the command line was wrong (the same for every command).</summary>
+    public const int UsageError = ExitCodes.UsageError;
 
-    /// <summary>Exit code: could not connect (network, TLS, credentials).</summary>
-    public const int ConnectFailed = 2;
+    /// <summary>Exit code: could not connect (network, TLS, credentials). Commands number their own failures from 3.</summary>
+    public const int ConnectFailed = 3;
 
     /// <summary>Exit code: connected, but publishing or receiving the test message failed.</summary>
-    public const int RoundTripFailed = 3;
+    public const int RoundTripFailed = 4;
 
     public static Command Create()
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Ingest.Gateway.Cli;
 
@@ -19,9 +20,34 @@ internal static class WearableIngestCli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var parseResult = Build().Parse(args);
-        return parseResult.InvokeAsync(cancellationToken: cancellationToken);
+        // No command at all: show what there is rather than an error.
+        var parseResult = Build().Parse(args.Length == 0 ? ["--help"] : args);
+        if (parseResult.Errors.Count > 0)
+        {
+            // System.CommandLine would print these and exit 1; here 1 means "input rejected", so usage errors exit 2.
+            foreach (var error in parseResult.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            var command = string.Join(' ', CommandPath(parseResult).Prepend("wearable-ingest"));
+            await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        return await parseResult.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Stack<string> CommandPath(ParseResult parseResult)
+    {
+        var names = new Stack<string>();
+        for (var result = parseResult.CommandResult; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Push(result.Command.Name);
+        }
+
+        return names;
     }
 }

@@ -58,13 +58,26 @@ public class DecodeCommandTests
         Assert.Contains(message, output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "decode", "--format", "xml", "--hex", "00" }, "Argument 'xml' not recognized", "wearable-ingest decode --help")]
+    [InlineData(new[] { "broker", "check" }, "Option '--broker' is required", "wearable-ingest broker check --help")]
+    [InlineData(new[] { "profiles", "bogus" }, "Unrecognized command or argument 'bogus'", "wearable-ingest profiles --help")]
+    public async Task ParseError_ExitsTwoAndPointsAtHelp(string[] arguments, string message, string hint)
+    {
+        var (exit, output) = await Cli.RunAsync(arguments);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: " + message, output, StringComparison.Ordinal);
+        Assert.Contains(hint, output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_ListsTheCommands()
     {
         var (exit, output) = await Cli.RunAsync(["--help"]);
 
         Assert.Equal(0, exit);
-        foreach (var command in new[] { "run", "decode", "profiles" })
+        foreach (var command in new[] { "run", "decode", "profiles", "arrow", "broker" })
         {
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
