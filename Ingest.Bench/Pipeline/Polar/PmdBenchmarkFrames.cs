@@ -1,3 +1,4 @@
+using Ingest.Pipeline.Decoding;
 using Ingest.Pipeline.Decoding.Polar;
 using Ingest.Pipeline.Simulation.Polar;
 
@@ -11,6 +12,49 @@ public static class PmdBenchmarkFrames
 
     /// <summary>Sensor-time step between frames, generous so timestamps always increase.</summary>
     public const ulong FrameStepNs = 1_000_000_000;
+
+    /// <summary>Rows a benchmark's columns hold before they are cleared, as a sealed batch would be.</summary>
+    public const int BatchRows = 4096;
+
+    /// <summary>Column capacity: a full batch plus the largest frame, so appending never grows the buffers.</summary>
+    public const int Capacity = BatchRows + DecodeLimits.MaxSamplesPerFrame;
+
+    /// <summary>Hub receive time given to every replayed frame.</summary>
+    public const long HubTimeNs = 1_763_805_600_000_000_000;
+
+    /// <summary>The copy baseline: each frame's payload (after the PMD header) copied once to <paramref name="target"/>.</summary>
+    public static int CopyPayloads(byte[][] frames, byte[] target)
+    {
+        var total = 0;
+        foreach (var frame in frames)
+        {
+            frame.AsSpan(PmdFrameHeader.Size).CopyTo(target);
+            total += target[0];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Decodes every frame through <paramref name="stream"/> from a fresh decoder state (the frames' timestamps
+    /// restart each invocation), clearing the columns whenever a batch is full. Returns the rows appended.
+    /// </summary>
+    public static int ReplayThroughStreamDecoder(StreamDecoder stream, byte[][] frames)
+    {
+        stream.Reset();
+        var rows = 0;
+        foreach (var frame in frames)
+        {
+            if (stream.Columns.RowCount >= BatchRows)
+            {
+                stream.Columns.Clear();
+            }
+
+            rows += stream.Decode(frame, HubTimeNs).Rows;
+        }
+
+        return rows;
+    }
 
     /// <summary>
     /// Delta-compressed ACC type 1 frames of a 244-byte notification budget (MTU 247): a 16-bit accelerometer

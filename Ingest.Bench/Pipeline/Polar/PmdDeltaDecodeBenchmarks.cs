@@ -17,8 +17,7 @@ public class PmdDeltaDecodeBenchmarks
 {
     private const string Settings = """{ "measurement": "acc", "sampleRateHz": 52, "frameType": 1, "compressed": true, "resolutionBits": 16 }""";
     // Batches of about 4096 rows, as the pipeline seals them: the columns stay cache-resident and never grow.
-    private const int BatchRows = 4096;
-    private const int Capacity = BatchRows + DecodeLimits.MaxSamplesPerFrame;
+    private const int Capacity = PmdBenchmarkFrames.Capacity;
 
     private byte[][] _frames = [];
     private byte[] _copyTarget = [];
@@ -45,14 +44,7 @@ public class PmdDeltaDecodeBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int CopyPayload()
     {
-        var total = 0;
-        foreach (var frame in _frames)
-        {
-            frame.AsSpan(PmdFrameHeader.Size).CopyTo(_copyTarget);
-            total += _copyTarget[0];
-        }
-
-        return total;
+        return PmdBenchmarkFrames.CopyPayloads(_frames, _copyTarget);
     }
 
     [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
@@ -85,21 +77,7 @@ public class PmdDeltaDecodeBenchmarks
     [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int Decoder()
     {
-        var stream = _stream;
-        // Frames' timestamps restart each invocation: start the clock afresh.
-        stream.Reset();
-        var rows = 0;
-        foreach (var frame in _frames)
-        {
-            if (stream.Columns.RowCount >= BatchRows)
-            {
-                stream.Columns.Clear();
-            }
-
-            rows += stream.Decode(frame, 1_763_805_600_000_000_000).Rows;
-        }
-
-        return rows;
+        return PmdBenchmarkFrames.ReplayThroughStreamDecoder(_stream, _frames);
     }
 
     private static int ComputeSamplesPerFrame()

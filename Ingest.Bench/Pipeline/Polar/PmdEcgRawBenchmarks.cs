@@ -12,8 +12,7 @@ public class PmdEcgRawBenchmarks
 {
     private const string Settings = """{ "measurement": "ecg", "sampleRateHz": 130, "resolutionBits": 14 }""";
     // Batches of about 4096 rows, as the pipeline seals them: the columns stay cache-resident and never grow.
-    private const int BatchRows = 4096;
-    private const int Capacity = BatchRows + DecodeLimits.MaxSamplesPerFrame;
+    private const int Capacity = PmdBenchmarkFrames.Capacity;
     private const int SamplesPerFrame = 73;
 
     private byte[][] _frames = [];
@@ -31,33 +30,13 @@ public class PmdEcgRawBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int CopyPayload()
     {
-        var total = 0;
-        foreach (var frame in _frames)
-        {
-            frame.AsSpan(PmdFrameHeader.Size).CopyTo(_copyTarget);
-            total += _copyTarget[0];
-        }
-
-        return total;
+        return PmdBenchmarkFrames.CopyPayloads(_frames, _copyTarget);
     }
 
     [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int Decoder()
     {
-        var stream = _stream;
-        stream.Reset();
-        var rows = 0;
-        foreach (var frame in _frames)
-        {
-            if (stream.Columns.RowCount >= BatchRows)
-            {
-                stream.Columns.Clear();
-            }
-
-            rows += stream.Decode(frame, 1_763_805_600_000_000_000).Rows;
-        }
-
-        return rows;
+        return PmdBenchmarkFrames.ReplayThroughStreamDecoder(_stream, _frames);
     }
 
     private sealed class Config : ManualConfig

@@ -18,8 +18,8 @@ public class RawXyzFrameBenchmarks
 {
     private const string Settings = """{ "measurement": "acc", "sampleRateHz": 200, "frameType": 1 }""";
     // Batches of about 4096 rows, as the pipeline seals them: the columns stay cache-resident and never grow.
-    private const int BatchRows = 4096;
-    private const int Capacity = BatchRows + DecodeLimits.MaxSamplesPerFrame;
+    private const int BatchRows = PmdBenchmarkFrames.BatchRows;
+    private const int Capacity = PmdBenchmarkFrames.Capacity;
     private const int SamplesPerFrame = 40;
 
     private byte[][] _frames = [];
@@ -42,14 +42,7 @@ public class RawXyzFrameBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int CopyPayload()
     {
-        var total = 0;
-        foreach (var frame in _frames)
-        {
-            frame.AsSpan(PmdFrameHeader.Size).CopyTo(_copyTarget);
-            total += _copyTarget[0];
-        }
-
-        return total;
+        return PmdBenchmarkFrames.CopyPayloads(_frames, _copyTarget);
     }
 
     [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
@@ -65,7 +58,7 @@ public class RawXyzFrameBenchmarks
                 columns.Clear();
             }
 
-            accepted += _decoder.Decode(frame, 1_763_805_600_000_000_000, columns).IsAccepted ? 1 : 0;
+            accepted += _decoder.Decode(frame, PmdBenchmarkFrames.HubTimeNs, columns).IsAccepted ? 1 : 0;
         }
 
         return accepted;
@@ -74,20 +67,7 @@ public class RawXyzFrameBenchmarks
     [Benchmark(OperationsPerInvoke = PmdBenchmarkFrames.FrameCount)]
     public int StreamDecoder()
     {
-        var stream = _stream;
-        stream.Reset();
-        var rows = 0;
-        foreach (var frame in _frames)
-        {
-            if (stream.Columns.RowCount >= BatchRows)
-            {
-                stream.Columns.Clear();
-            }
-
-            rows += stream.Decode(frame, 1_763_805_600_000_000_000).Rows;
-        }
-
-        return rows;
+        return PmdBenchmarkFrames.ReplayThroughStreamDecoder(_stream, _frames);
     }
 
     private sealed class Config : ManualConfig
