@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Ingest.Bench.Budgets;
+using Ingest.Bench.Mqtt;
 
 // Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
 // `check-budgets [budgets.json] [results folder]` compares the JSON reports with allocation-budgets.json.
@@ -8,6 +9,12 @@ if (args.Length > 0 && args[0] == "check-budgets")
     var budgets = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "allocation-budgets.json");
     var results = args.Length > 2 ? args[2] : Path.Combine("BenchmarkDotNet.Artifacts", "results");
     return AllocationBudgetCheck.Run(budgets, results);
+}
+
+// `mqtt-paired [options]` runs the MQTT throughput harness as paired rounds (scripts/bench-mqtt.sh runs it pinned).
+if (args.Length > 0 && args[0] == "mqtt-paired")
+{
+    return await MqttPairedThroughputHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -12,7 +12,9 @@ internal sealed class BenchMosquitto : IDisposable
     private readonly Process _process;
     private readonly string _directory;
 
-    public BenchMosquitto(int receiveMaximum)
+    /// <param name="receiveMaximum">The broker's Receive Maximum (max_inflight_messages).</param>
+    /// <param name="brokerCpu">Pins the broker to this CPU (the paired harness gives client and broker a core each).</param>
+    public BenchMosquitto(int receiveMaximum, int? brokerCpu = null)
     {
         var executable = s_candidates.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("mosquitto is not installed: apt-get install mosquitto (or scripts/install-test-peers.sh)");
@@ -36,6 +38,11 @@ internal sealed class BenchMosquitto : IDisposable
             """);
         _process = Process.Start(new ProcessStartInfo(executable, ["-c", config]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("mosquitto did not start");
+        if (brokerCpu is { } cpu && (OperatingSystem.IsLinux() || OperatingSystem.IsWindows()))
+        {
+            // mosquitto is single-threaded: pinning its one thread gives the broker a core of its own.
+            _process.ProcessorAffinity = (nint)(1L << cpu);
+        }
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {

@@ -3,7 +3,6 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Ingest.Mqtt;
-using Ingest.Mqtt.Protocol;
 
 namespace Ingest.Bench.Mqtt;
 
@@ -21,6 +20,9 @@ public class MqttPublishThroughputBenchmarks
 {
     /// <summary>In-flight window: the broker's Receive Maximum, used by both publishers.</summary>
     public const int Window = 64;
+
+    /// <summary>Both publishers use the same topic, so their PUBLISH packets differ only in what the client adds.</summary>
+    private const string Topic = "bench/publish";
 
     private BenchMosquitto? _broker;
     private MqttClient? _client;
@@ -47,7 +49,7 @@ public class MqttPublishThroughputBenchmarks
             throw new InvalidOperationException($"broker Receive Maximum {connected.Limits.ReceiveMaximum}, expected {Window}");
         }
 
-        _raw = new RawSocketPublisher(_broker.Port, PayloadSize, Window);
+        _raw = new RawSocketPublisher(_broker.Port, PayloadSize, Window, Topic);
     }
 
     [GlobalCleanup]
@@ -65,33 +67,7 @@ public class MqttPublishThroughputBenchmarks
     public Task RawSocketOneSendPerPacket() => _raw!.RunAsync(Messages, gather: false);
 
     [Benchmark(OperationsPerInvoke = Messages, Description = "MqttClient QoS 1")]
-    public async Task Client()
-    {
-        var client = _client!;
-        var ring = _ring;
-        var count = Messages;
-        for (var i = 0; i < count; i++)
-        {
-            var slot = i % Window;
-            if (i >= Window && !(await ring[slot].ConfigureAwait(false)).IsSuccess)
-            {
-                throw new InvalidOperationException("publish failed");
-            }
-
-            // A window of ValueTasks, each awaited exactly once (the pipelining a hub's publisher does).
-#pragma warning disable CA2012
-            ring[slot] = client.PublishAsync("bench/client", _payload, MqttQualityOfService.AtLeastOnce);
-#pragma warning restore CA2012
-        }
-
-        for (var i = Math.Max(0, count - Window); i < count; i++)
-        {
-            if (!(await ring[i % Window].ConfigureAwait(false)).IsSuccess)
-            {
-                throw new InvalidOperationException("publish failed");
-            }
-        }
-    }
+    public Task Client() => ClientPublishLoop.RunAsync(_client!, Topic, _payload, _ring, Messages);
 
     private sealed class Config : ManualConfig
     {

@@ -17,7 +17,7 @@ internal sealed class RawSocketPublisher : IDisposable
     private readonly byte[] _receive = new byte[64 * 1024];
     private readonly int _window;
 
-    public RawSocketPublisher(int port, int payloadSize, int window)
+    public RawSocketPublisher(int port, int payloadSize, int window, string topic)
     {
         _window = window;
         _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -39,7 +39,7 @@ internal sealed class RawSocketPublisher : IDisposable
             var packet = new ArrayBufferWriter<byte>();
             MqttPacketEncoder.WritePublish(packet, new MqttPublishPacket
             {
-                Topic = "bench/raw",
+                Topic = topic,
                 PacketId = (ushort)(i + 1),
                 QualityOfService = MqttQualityOfService.AtLeastOnce,
                 Payload = payload,

@@ -13,8 +13,19 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
 {
     private const int InitialSize = 16 * 1024;
 
+    /// <summary>
+    /// Segments per gathered send. The runtime builds the iovec and pin-handle arrays on the stack for up to 8 buffers
+    /// and allocates both on the heap beyond that (SocketPal.Unix IovStackThreshold), so 8 keeps every send allocation-free;
+    /// with payloads borrowed only from 16 KiB up (header + payload = 2 segments), 8 segments still carry at least 64 KiB.
+    /// </summary>
+    private const int MaxSegmentsPerSend = 8;
+
+    /// <summary>Owned bytes per send: 64 KiB, the largest TCP segment the kernel builds (GSO), about 250 small PUBLISHes.</summary>
+    private const int MaxOwnedBytesPerSend = 64 * 1024;
+
     private readonly List<(int OwnedEnd, ReadOnlyMemory<byte> External)> _cuts = new();
     private readonly List<ArraySegment<byte>> _gather = new();
+    private readonly List<ArraySegment<byte>> _send = new(MaxSegmentsPerSend);
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
     private int _written;
 
@@ -52,29 +63,54 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>
-    /// Writes the batch. On a plain TCP socket (<paramref name="socket"/> not null) every owned range and borrowed payload
-    /// goes out in one gathered send; on TLS the stream copies into its record buffer anyway, so segments are written in turn.
+    /// Writes the batch. On a plain TCP socket (<paramref name="socket"/> not null) owned ranges and borrowed payloads go
+    /// out in gathered sends (see <see cref="FillNextSend"/>); on TLS the stream copies into its record buffer anyway, so
+    /// segments are written in turn.
     /// </summary>
     public async ValueTask WriteToAsync(Stream stream, Socket? socket, GatheredSocketSender? sender, CancellationToken cancellationToken)
     {
-        if (socket is not null && sender is not null && _cuts.Count > 0 && TryBuildGather())
+        if (socket is not null && sender is not null && TryBuildGather())
         {
-            var remaining = Length;
-            while (remaining > 0)
+            var next = 0;
+            while (next < _gather.Count)
             {
-                var sent = await sender.SendAsync(socket, _gather).ConfigureAwait(false);
-                remaining -= sent;
-                if (remaining > 0)
-                {
-                    // A partial gathered send: drop what went out and send the rest.
-                    Consume(sent);
-                }
+                FillNextSend(next);
+                var sent = await sender.SendAsync(socket, _send).ConfigureAwait(false);
+                next = Consume(next, sent);
             }
 
             return;
         }
 
         await WriteSequentiallyAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fills the next send from the gather list: at most <see cref="MaxSegmentsPerSend"/> segments, and at most
+    /// <see cref="MaxOwnedBytesPerSend"/> bytes of the owned buffer (encoded packets, small payloads), so the broker starts
+    /// on the first packets of a large batch while the rest are still being written. Borrowed payloads are large by
+    /// definition and go whole.
+    /// </summary>
+    private void FillNextSend(int next)
+    {
+        _send.Clear();
+        var ownedBytes = 0;
+        for (var i = next; i < _gather.Count && _send.Count < MaxSegmentsPerSend; i++)
+        {
+            var segment = _gather[i];
+            if (segment.Array == _buffer)
+            {
+                if (ownedBytes == MaxOwnedBytesPerSend)
+                {
+                    break;
+                }
+
+                segment = segment.Slice(0, Math.Min(segment.Count, MaxOwnedBytesPerSend - ownedBytes));
+                ownedBytes += segment.Count;
+            }
+
+            _send.Add(segment);
+        }
     }
 
     private bool TryBuildGather()
@@ -105,22 +141,26 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
         return true;
     }
 
-    private void Consume(int count)
+    /// <summary>Drops <paramref name="sent"/> bytes from the gather list starting at <paramref name="next"/>; returns the first segment not fully sent.</summary>
+    private int Consume(int next, int sent)
     {
-        while (count > 0)
+        while (sent > 0)
         {
-            var first = _gather[0];
-            if (first.Count <= count)
+            var segment = _gather[next];
+            if (segment.Count <= sent)
             {
-                count -= first.Count;
-                _gather.RemoveAt(0);
+                sent -= segment.Count;
+                next++;
             }
             else
             {
-                _gather[0] = first.Slice(count);
-                count = 0;
+                // A partial send: the rest of this segment goes first next time.
+                _gather[next] = segment.Slice(sent);
+                sent = 0;
             }
         }
+
+        return next;
     }
 
     private async ValueTask WriteSequentiallyAsync(Stream stream, CancellationToken cancellationToken)
@@ -149,6 +189,7 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
         Length = 0;
         _cuts.Clear();
         _gather.Clear();
+        _send.Clear();
         CompleteAfterWrite.Clear();
         if (_buffer.Length > 4 * 1024 * 1024)
         {

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ingest.Mqtt;
+
+namespace Ingest.Bench.Mqtt;
+
+/// <summary>
+/// performance.md G3.1/G3.4 measured as paired rounds: on this shared 2-core box the machine drifts by more than the gap
+/// being measured, and BenchmarkDotNet runs the reference and our client minutes apart. Here both publish to the same
+/// mosquitto in alternating rounds (ABBA order, so neither always goes first), each round's ratio is taken against
+/// its own neighbour, and the median and quartiles of those ratios are reported. Run pinned, client and broker a core
+/// each: <c>scripts/bench-mqtt.sh</c>.
+/// </summary>
+internal static class MqttPairedThroughputHarness
+{
+    private const string Topic = "bench/publish";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var settings = Settings.Parse(args);
+        if (settings is null)
+        {
+            Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 244,4096,65536] [--broker-cpu N] [--topic-aliases on|off] [--zero-copy-threshold BYTES]");
+            return 2;
+        }
+
+        Console.WriteLine($"MQTT QoS 1 paired harness: {settings.Rounds} rounds of {settings.Messages:N0} publishes per publisher and size, window {settings.Window}, " +
+            $"broker CPU {(settings.BrokerCpu?.ToString(CultureInfo.InvariantCulture) ?? "unpinned")}, topic aliases {(settings.TopicAliases ? "on" : "off")}, " +
+            $"zero-copy payloads from {settings.ZeroCopyThreshold} B, " +
+            $"{Environment.ProcessorCount} CPU(s) available to this process");
+        Console.WriteLine();
+        Console.WriteLine("| Payload | raw reference (median) | MqttClient (median) | client rate / reference rate: median [P25–P75] (min–max) | CPU per publish, this process: reference / client (median) | allocated per publish (median) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var failures = 0;
+        foreach (var size in settings.Sizes)
+        {
+            var row = await MeasureAsync(settings, size).ConfigureAwait(false);
+            Console.WriteLine(row.Format(size));
+            if (row.MedianRatio < 0.95)
+            {
+                failures++;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(failures == 0
+            ? "G3.1 met: the median ratio is at least 0.95 at every size."
+            : $"G3.1 not met at {failures} size(s): median ratio below 0.95.");
+        return 0;
+    }
+
+    private static async Task<Row> MeasureAsync(Settings settings, int size)
+    {
+        using var broker = new BenchMosquitto(settings.Window, settings.BrokerCpu);
+        var payload = new byte[size];
+        var ring = new ValueTask<PublishResult>[settings.Window];
+        await using var client = new MqttClient(new MqttClientOptions
+        {
+            Host = "127.0.0.1", Port = broker.Port, ClientId = "paired-client", KeepAliveSeconds = 60, UseTopicAliases = settings.TopicAliases,
+            ZeroCopyPayloadThreshold = settings.ZeroCopyThreshold,
+        });
+        var connected = await client.ConnectAsync().ConfigureAwait(false);
+        if (connected.Limits.ReceiveMaximum != settings.Window)
+        {
+            throw new InvalidOperationException($"broker Receive Maximum {connected.Limits.ReceiveMaximum}, expected {settings.Window}");
+        }
+
+        using var reference = new RawSocketPublisher(broker.Port, size, settings.Window, Topic);
+        Func<Task> runRaw = () => reference.RunAsync(settings.Messages, gather: true);
+        Func<Task> runClient = () => ClientPublishLoop.RunAsync(client, Topic, payload, ring, settings.Messages);
+
+        // Warm-up: JIT tiers, pooled buffers, the broker's per-client state.
+        for (var i = 0; i < 3; i++)
+        {
+            await runRaw().ConfigureAwait(false);
+            await runClient().ConfigureAwait(false);
+        }
+
+        var raw = new Measurement[settings.Rounds];
+        var ours = new Measurement[settings.Rounds];
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            // ABBA: even rounds reference first, odd rounds client first.
+            if (round % 2 == 0)
+            {
+                raw[round] = await MeasureRoundAsync(runRaw).ConfigureAwait(false);
+                ours[round] = await MeasureRoundAsync(runClient).ConfigureAwait(false);
+            }
+            else
+            {
+                ours[round] = await MeasureRoundAsync(runClient).ConfigureAwait(false);
+                raw[round] = await MeasureRoundAsync(runRaw).ConfigureAwait(false);
+            }
+        }
+
+        double[] PerRound(Func<int, double> value) => Enumerable.Range(0, settings.Rounds).Select(value).ToArray();
+        var ratios = PerRound(i => raw[i].Seconds / ours[i].Seconds);
+        var perMessage = 1e6 / settings.Messages;
+        return new Row(
+            RawRate: settings.Messages / Median(PerRound(i => raw[i].Seconds)),
+            ClientRate: settings.Messages / Median(PerRound(i => ours[i].Seconds)),
+            MedianRatio: Median(ratios), P25: Quantile(ratios, 0.25), P75: Quantile(ratios, 0.75), Min: ratios.Min(), Max: ratios.Max(),
+            RawCpuMicroseconds: Median(PerRound(i => raw[i].CpuSeconds)) * perMessage,
+            ClientCpuMicroseconds: Median(PerRound(i => ours[i].CpuSeconds)) * perMessage,
+            Allocated: Median(PerRound(i => (double)ours[i].AllocatedBytes / settings.Messages)));
+    }
+
+    /// <summary>Runs one round: wall time, this process's CPU time (user + kernel, all threads; the broker is another process) and bytes allocated (all threads).</summary>
+    private static async Task<Measurement> MeasureRoundAsync(Func<Task> run)
+    {
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        await run().ConfigureAwait(false);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        return new Measurement(seconds, cpu, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+    }
+
+    private readonly record struct Measurement(double Seconds, double CpuSeconds, long AllocatedBytes);
+
+    private static double Median(double[] values) => Quantile(values, 0.5);
+
+    private static double Quantile(double[] values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var position = q * (sorted.Length - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = (int)Math.Ceiling(position);
+        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+    }
+
+    private sealed record Row(double RawRate, double ClientRate, double MedianRatio, double P25, double P75, double Min, double Max,
+        double RawCpuMicroseconds, double ClientCpuMicroseconds, double Allocated)
+    {
+        public string Format(int size) => string.Create(CultureInfo.InvariantCulture,
+            $"| {FormatSize(size)} | {RawRate / 1000:0.0} k msg/s | {ClientRate / 1000:0.0} k msg/s ({ClientRate * size / 1e6:0} MB/s) | " +
+            $"**{MedianRatio:0.000}** [{P25:0.000}–{P75:0.000}] ({Min:0.000}–{Max:0.000}) | {RawCpuMicroseconds:0.00} / {ClientCpuMicroseconds:0.00} µs | {Allocated:0} B |");
+
+        private static string FormatSize(int size) => size % 1024 == 0 ? $"{size / 1024} KiB" : $"{size} B";
+    }
+
+    private sealed record Settings(int Rounds, int Messages, int Window, int[] Sizes, int? BrokerCpu, bool TopicAliases, int ZeroCopyThreshold)
+    {
+        public static Settings? Parse(string[] args)
+        {
+            var settings = new Settings(Rounds: 21, Messages: 30_000, Window: 64, Sizes: [244, 4096, 65536], BrokerCpu: null, TopicAliases: true,
+                ZeroCopyThreshold: MqttClientOptions.DefaultZeroCopyPayloadThreshold);
+            for (var i = 0; i + 1 < args.Length; i += 2)
+            {
+                var value = args[i + 1];
+                settings = args[i] switch
+                {
+                    "--rounds" => settings with { Rounds = PositiveInt(value) },
+                    "--messages" => settings with { Messages = PositiveInt(value) },
+                    "--window" => settings with { Window = PositiveInt(value) },
+                    "--sizes" => settings with { Sizes = value.Split(',').Select(PositiveInt).ToArray() },
+                    "--broker-cpu" => settings with { BrokerCpu = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--topic-aliases" => settings with { TopicAliases = value == "on" },
+                    "--zero-copy-threshold" => settings with { ZeroCopyThreshold = PositiveInt(value) },
+                    _ => null,
+                };
+                if (settings is null)
+                {
+                    return null;
+                }
+            }
+
+            return args.Length % 2 == 0 ? settings : null;
+        }
+
+        private static int PositiveInt(string text)
+        {
+            var value = int.Parse(text, CultureInfo.InvariantCulture);
+            return value > 0 ? value : throw new FormatException($"{text}: expected a positive number");
+        }
+    }
+}
