@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || { echo "mosquitto is not installed: scripts/install-test-peers.sh" >&2; exit 1; }
-dotnet build -c Release Ingest.Bench >/dev/null
+dotnet build -c Release Ingest.Bench --nologo -v q -clp:NoSummary
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
   exec taskset -c 0 dotnet run -c Release --no-build --project Ingest.Bench -- mqtt-paired --broker-cpu 1 "$@"
 fi

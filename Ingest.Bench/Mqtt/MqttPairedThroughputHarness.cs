@@ -15,11 +15,22 @@ internal static class MqttPairedThroughputHarness
 {
     private const string Topic = "bench/publish";
 
+    /// <summary>G3.1: at least 95 % of the reference rate.</summary>
+    private const double MinimumRateRatio = 0.95;
+
+    /// <summary>G3.4: at most 256 B allocated per publish (allocation is steady on any box, so this one fails the run).</summary>
+    private const double AllocationBudget = 256;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var settings = Settings.Parse(args);
-        if (settings is null)
+        Settings settings;
+        try
         {
+            settings = Settings.Parse(args);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"mqtt-paired: {ex.Message}");
             Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 244,4096,65536] [--broker-cpu N] [--topic-aliases on|off] [--zero-copy-threshold BYTES]");
             return 2;
         }
@@ -31,22 +42,24 @@ internal static class MqttPairedThroughputHarness
         Console.WriteLine();
         Console.WriteLine("| Payload | raw reference (median) | MqttClient (median) | client rate / reference rate: median [P25–P75] (min–max) | CPU per publish, this process: reference / client (median) | allocated per publish (median) |");
         Console.WriteLine("|---|---|---|---|---|---|");
-        var failures = 0;
+        var slow = 0;
+        var overBudget = 0;
         foreach (var size in settings.Sizes)
         {
             var row = await MeasureAsync(settings, size).ConfigureAwait(false);
             Console.WriteLine(row.Format(size));
-            if (row.MedianRatio < 0.95)
-            {
-                failures++;
-            }
+            slow += row.MedianRatio < MinimumRateRatio ? 1 : 0;
+            overBudget += row.Allocated > AllocationBudget ? 1 : 0;
         }
 
         Console.WriteLine();
-        Console.WriteLine(failures == 0
-            ? "G3.1 met: the median ratio is at least 0.95 at every size."
-            : $"G3.1 not met at {failures} size(s): median ratio below 0.95.");
-        return 0;
+        Console.WriteLine(slow == 0
+            ? $"G3.1 met: the median ratio is at least {MinimumRateRatio} at every size."
+            : $"G3.1 not met at {slow} size(s): median ratio below {MinimumRateRatio} (reported, not failed: a shared box moves rates by more than the gap).");
+        Console.WriteLine(overBudget == 0
+            ? $"G3.4 met: at most {AllocationBudget} B allocated per publish at every size."
+            : $"G3.4 FAILED at {overBudget} size(s): more than {AllocationBudget} B allocated per publish.");
+        return overBudget == 0 ? 0 : 1;
     }
 
     private static async Task<Row> MeasureAsync(Settings settings, int size)
@@ -142,37 +155,39 @@ internal static class MqttPairedThroughputHarness
 
     private sealed record Settings(int Rounds, int Messages, int Window, int[] Sizes, int? BrokerCpu, bool TopicAliases, int ZeroCopyThreshold)
     {
-        public static Settings? Parse(string[] args)
+        /// <summary>Parses <c>--name value</c> pairs; throws <see cref="FormatException"/> naming the bad option.</summary>
+        public static Settings Parse(string[] args)
         {
             var settings = new Settings(Rounds: 21, Messages: 30_000, Window: 64, Sizes: [244, 4096, 65536], BrokerCpu: null, TopicAliases: true,
                 ZeroCopyThreshold: MqttClientOptions.DefaultZeroCopyPayloadThreshold);
-            for (var i = 0; i + 1 < args.Length; i += 2)
+            for (var i = 0; i < args.Length; i += 2)
             {
-                var value = args[i + 1];
-                settings = args[i] switch
+                var option = args[i];
+                var value = i + 1 < args.Length ? args[i + 1] : throw new FormatException($"{option} needs a value");
+                settings = option switch
                 {
                     "--rounds" => settings with { Rounds = PositiveInt(value) },
                     "--messages" => settings with { Messages = PositiveInt(value) },
                     "--window" => settings with { Window = PositiveInt(value) },
                     "--sizes" => settings with { Sizes = value.Split(',').Select(PositiveInt).ToArray() },
-                    "--broker-cpu" => settings with { BrokerCpu = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--topic-aliases" => settings with { TopicAliases = value == "on" },
+                    "--broker-cpu" => settings with { BrokerCpu = CpuIndex(value) },
+                    "--topic-aliases" => settings with { TopicAliases = value switch { "on" => true, "off" => false, _ => throw new FormatException($"--topic-aliases {value}: expected on or off") } },
                     "--zero-copy-threshold" => settings with { ZeroCopyThreshold = PositiveInt(value) },
-                    _ => null,
+                    _ => throw new FormatException($"unknown option {option}"),
                 };
-                if (settings is null)
-                {
-                    return null;
-                }
             }
 
-            return args.Length % 2 == 0 ? settings : null;
+            return settings;
         }
 
-        private static int PositiveInt(string text)
-        {
-            var value = int.Parse(text, CultureInfo.InvariantCulture);
-            return value > 0 ? value : throw new FormatException($"{text}: expected a positive number");
-        }
+        private static int CpuIndex(string text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value < 63
+                ? value
+                : throw new FormatException($"--broker-cpu {text}: expected a CPU number (0, 1, …)");
+
+        private static int PositiveInt(string text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new FormatException($"{text}: expected a positive whole number");
     }
 }

@@ -51,15 +51,27 @@ public class ZeroAllocationTests
         ReplayPass(decoder, accepted);
         ReplayPass(decoder, accepted);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var pass = 0; pass < MeasuredPasses; pass++)
+        // The runtime itself occasionally allocates on the calling thread: a one-off 280-byte blip was seen once in a full
+        // test run and never in isolation (runtime bookkeeping such as tiered compilation is the likely source). A real
+        // per-frame allocation shows in every attempt, so a stream passes when one of three attempts allocates nothing.
+        var attempts = new long[3];
+        for (var attempt = 0; attempt < attempts.Length; attempt++)
         {
-            ReplayPass(decoder, accepted);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var pass = 0; pass < MeasuredPasses; pass++)
+            {
+                ReplayPass(decoder, accepted);
+            }
+
+            attempts[attempt] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (attempts[attempt] == 0)
+            {
+                return;
+            }
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0,
-            $"{profileId}/{streamId}: {allocated} bytes allocated over {MeasuredPasses * accepted.Length} accepted frames (budget 0)");
+        Assert.Fail($"{profileId}/{streamId}: {string.Join(", ", attempts)} bytes allocated in three attempts of " +
+            $"{MeasuredPasses * accepted.Length} accepted frames each (budget 0)");
     }
 
     private static void ReplayPass(StreamDecoder decoder, CaptureLine[] frames)
