@@ -20,7 +20,6 @@ internal sealed class OutputBatch : IBufferWriter<byte>, IDisposable
     /// </summary>
     private const int MaxSegmentsPerSend = 8;
 
-    /// <summary>Owned bytes per send: 64 KiB, the largest TCP segment the kernel builds (GSO), about 250 small PUBLISHes.</summary>
     /// <summary>
     /// Owned bytes per send: 64 KiB, the largest TCP segment the kernel builds (GSO), about 250 small PUBLISHes. The broker
     /// starts on the first packets of a large batch while the rest are still being written.
