@@ -43,15 +43,7 @@ public sealed class OutputBatchTests
             }
 
             Assert.Equal(expected.Length, batch.Length);
-            var received = ReadExactlyAsync(reader, (int)expected.Length, slowReader);
-            using var sender = new GatheredSocketSender();
-            await batch.WriteToAsync(new NetworkStream(writer, ownsSocket: false), writer, sender, CancellationToken.None).AsTask()
-                .WaitAsync(TimeSpan.FromSeconds(30));
-
-            // End of stream: a batch that lost bytes fails the length check instead of leaving the reader waiting.
-            writer.Shutdown(SocketShutdown.Send);
-
-            Assert.Equal(expected.ToArray(), await received.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(expected.ToArray(), await WriteAndReceiveAsync(batch, writer, reader, slowReader));
         }
     }
 
@@ -68,16 +60,21 @@ public sealed class OutputBatchTests
             payload.CopyTo(batch.GetSpan(payload.Length));
             batch.Advance(payload.Length);
 
-            var received = ReadExactlyAsync(reader, payload.Length, slow: false);
-            using var sender = new GatheredSocketSender();
-            await batch.WriteToAsync(new NetworkStream(writer, ownsSocket: false), writer, sender, CancellationToken.None).AsTask()
-                .WaitAsync(TimeSpan.FromSeconds(30));
-
-            // End of stream: a batch that lost bytes fails the length check instead of leaving the reader waiting.
-            writer.Shutdown(SocketShutdown.Send);
-
-            Assert.Equal(payload, await received.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(payload, await WriteAndReceiveAsync(batch, writer, reader, slowReader: false));
         }
+    }
+
+    /// <summary>Writes the batch through the gathered-send path and returns what the other end read.</summary>
+    private static async Task<byte[]> WriteAndReceiveAsync(OutputBatch batch, Socket writer, Socket reader, bool slowReader)
+    {
+        var received = ReadExactlyAsync(reader, (int)batch.Length, slowReader);
+        using var sender = new GatheredSocketSender();
+        await batch.WriteToAsync(new NetworkStream(writer, ownsSocket: false), writer, sender, CancellationToken.None).AsTask()
+            .WaitAsync(TimeSpan.FromSeconds(30));
+
+        // End of stream: a batch that lost bytes fails the length check instead of leaving the reader waiting.
+        writer.Shutdown(SocketShutdown.Send);
+        return await received.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private static (Socket Writer, Socket Reader) ConnectedPair(int bufferSize)
