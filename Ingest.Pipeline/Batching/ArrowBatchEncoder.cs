@@ -1,78 +1,112 @@
-using System.Buffers;
 using System.Globalization;
-using Ingest.Arrow;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
+using Apache.Arrow.Types;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
 
 namespace Ingest.Pipeline.Batching;
 
 /// <summary>
-/// Seals a stream's columns into Arrow: the field list (names, types, units, scales) is built once per stream; each
-/// batch gets schema metadata with its identity, profile and time range, and its column buffers go to the IPC
-/// writer as they are (no per-value work). Not thread-safe: one per stream.
+/// Seals a stream's columns into Arrow with Apache.Arrow: the fields (names, types, units, scales) are built once per
+/// stream; each batch gets a <see cref="Apache.Arrow.Schema"/> with its identity, profile and time range in the
+/// metadata, and arrays that wrap exact slices of the column buffers (no per-value work, no copy until the IPC
+/// writer copies the bytes out). Not thread-safe: one per stream, used by one thread at a time.
 /// </summary>
-public sealed class ArrowBatchEncoder
+public sealed partial class ArrowBatchEncoder : IDisposable
 {
-    private readonly ArrowField[] _fields;
-    private readonly StreamDescription _description;
-    private readonly ArrowColumn[] _columns;
-    private readonly ArrowColumn[][] _listChildren;
+    private const int BatchMetadataCount = 8;
 
-    /// <summary>Prepares an encoder for <paramref name="schema"/>.</summary>
-    public ArrowBatchEncoder(StreamSchema schema, StreamDescription description)
+    private readonly StreamDescription _description;
+    private readonly Field[] _fields;
+    private readonly IArrowType[] _valueTypes;
+    private readonly IArrowArray[] _arrays;
+    private readonly KeyValuePair<string, string>[] _batchMetadata = new KeyValuePair<string, string>[BatchMetadataCount];
+    private readonly ReusedCodecFactory? _codecFactory;
+    private readonly MemoryStream _payload = new();
+    private Schema? _fileSchema;
+    private bool _disposed;
+
+    /// <summary>Prepares an encoder for <paramref name="schema"/> with <paramref name="options"/> (default: uncompressed).</summary>
+    /// <exception cref="ArgumentException">The options are invalid (see <see cref="BatchEncodingOptions.Validate"/>).</exception>
+    public ArrowBatchEncoder(StreamSchema schema, StreamDescription description, BatchEncodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(description);
+        options ??= BatchEncodingOptions.Default;
+        options.Validate();
         Schema = schema;
+        Options = options;
         _description = description;
-        var fields = new List<ArrowField>
+
+        var fields = new List<Field>(schema.Columns.Count + 2)
         {
-            new(StreamSchema.HubTimeColumn, ArrowType.Timestamp(ArrowTimeUnit.Nanosecond, "UTC"), isNullable: false,
-                [new(BatchMetadataKeys.Description, "hub receive time (UTC)")]),
+            new(StreamSchema.HubTimeColumn, s_hubTimeType, nullable: false, [new(BatchMetadataKeys.Description, "hub receive time (UTC)")]),
         };
         if (schema.HasDeviceTime)
         {
             // The tracker's clock is not necessarily UTC (Polar counts local time after setLocalTime): no time zone.
-            fields.Add(new ArrowField(StreamSchema.DeviceTimeColumn, ArrowType.Timestamp(ArrowTimeUnit.Nanosecond), isNullable: true,
+            fields.Add(new Field(StreamSchema.DeviceTimeColumn, s_deviceTimeType, nullable: true,
                 [new(BatchMetadataKeys.Description, "the tracker's own clock, converted to the Unix epoch")]));
         }
 
-        _listChildren = new ArrowColumn[schema.Columns.Count][];
+        _valueTypes = new IArrowType[schema.Columns.Count];
         for (var i = 0; i < schema.Columns.Count; i++)
         {
             var spec = schema.Columns[i];
-            var type = spec.Kind == ColumnKind.List
-                ? ArrowType.List(new ArrowField("item", ToArrow(spec.ElementKind), isNullable: false))
+            _valueTypes[i] = spec.Kind == ColumnKind.List
+                ? new ListType(new Field("item", ToArrow(spec.ElementKind), nullable: false))
                 : ToArrow(spec.Kind);
-            fields.Add(new ArrowField(spec.Name, type, spec.Nullable, FieldMetadata(spec)));
-            if (spec.Kind == ColumnKind.List)
-            {
-                _listChildren[i] = new ArrowColumn[1];
-            }
+            fields.Add(new Field(spec.Name, _valueTypes[i], spec.Nullable, FieldMetadata(spec)));
         }
 
         _fields = [.. fields];
-        _columns = new ArrowColumn[_fields.Length];
+        _arrays = new IArrowArray[_fields.Length];
+        if (options.Compression != BatchCompression.None)
+        {
+            _codecFactory = new ReusedCodecFactory(options.Compression, options.CompressionLevel);
+            IpcOptions = new IpcOptions
+            {
+                CompressionCodec = ReusedCodecFactory.ToArrow(options.Compression),
+                CompressionCodecFactory = _codecFactory,
+                CompressionLevel = options.CompressionLevel,
+            };
+        }
+        else
+        {
+            IpcOptions = new IpcOptions();
+        }
     }
 
     /// <summary>The stream's shape.</summary>
     public StreamSchema Schema { get; }
 
-    /// <summary>The Arrow schema of a batch with <paramref name="identity"/> and the given time range.</summary>
-    public ArrowSchema BatchSchema(BatchIdentity identity, long firstHubTimeNs, long lastHubTimeNs) => new(_fields,
-    [
-        new(BatchMetadataKeys.Hub, identity.Hub),
-        new(BatchMetadataKeys.Stream, identity.Stream),
-        new(BatchMetadataKeys.Sequence, identity.Sequence.ToString(CultureInfo.InvariantCulture)),
-        new(BatchMetadataKeys.ProfileId, _description.ProfileId),
-        new(BatchMetadataKeys.ProfileVersion, _description.ProfileVersion),
-        new(BatchMetadataKeys.Decoder, _description.Decoder),
-        new(BatchMetadataKeys.FirstHubTime, CaptureReader.FormatTime(firstHubTimeNs)),
-        new(BatchMetadataKeys.LastHubTime, CaptureReader.FormatTime(lastHubTimeNs)),
-    ]);
+    /// <summary>The encoding options (validated).</summary>
+    public BatchEncodingOptions Options { get; }
 
-    /// <summary>The Arrow schema of a file or stream of many batches: provenance only, no per-batch identity.</summary>
-    public ArrowSchema FileSchema() => new(_fields,
+    /// <summary>
+    /// What to give Apache.Arrow's writers for these options (the compression codec and a factory that reuses one codec).
+    /// Valid until this encoder is disposed.
+    /// </summary>
+    public IpcOptions IpcOptions { get; }
+
+    /// <summary>The Arrow schema of a batch with <paramref name="identity"/> and the given time range.</summary>
+    public Schema BatchSchema(BatchIdentity identity, long firstHubTimeNs, long lastHubTimeNs)
+    {
+        // Schema copies the metadata into its own dictionary, so one array serves every batch.
+        _batchMetadata[0] = new(BatchMetadataKeys.Hub, identity.Hub);
+        _batchMetadata[1] = new(BatchMetadataKeys.Stream, identity.Stream);
+        _batchMetadata[2] = new(BatchMetadataKeys.Sequence, identity.Sequence.ToString(CultureInfo.InvariantCulture));
+        _batchMetadata[3] = new(BatchMetadataKeys.ProfileId, _description.ProfileId);
+        _batchMetadata[4] = new(BatchMetadataKeys.ProfileVersion, _description.ProfileVersion);
+        _batchMetadata[5] = new(BatchMetadataKeys.Decoder, _description.Decoder);
+        _batchMetadata[6] = new(BatchMetadataKeys.FirstHubTime, CaptureReader.FormatTime(firstHubTimeNs));
+        _batchMetadata[7] = new(BatchMetadataKeys.LastHubTime, CaptureReader.FormatTime(lastHubTimeNs));
+        return new Schema(_fields, _batchMetadata);
+    }
+
+    /// <summary>The Arrow schema of a file or stream of many batches: provenance only, no per-batch identity. Built once.</summary>
+    public Schema FileSchema() => _fileSchema ??= new Schema(_fields,
     [
         new(BatchMetadataKeys.ProfileId, _description.ProfileId),
         new(BatchMetadataKeys.ProfileVersion, _description.ProfileVersion),
@@ -81,23 +115,38 @@ public sealed class ArrowBatchEncoder
 
     /// <summary>
     /// Writes <paramref name="columns"/>' committed rows as one complete IPC stream (schema, one record batch, end
-    /// marker): what one MQTT message or spool record carries. Returns the bytes written.
+    /// marker): what one MQTT message or spool record carries. The same rows with the same identity always give the
+    /// same bytes. The returned memory is this encoder's reused buffer: valid until the next call or
+    /// <see cref="Dispose"/>; copy it to keep it.
     /// </summary>
-    public long EncodeStream(StreamColumns columns, BatchIdentity identity, IBufferWriter<byte> output)
+    /// <exception cref="ArgumentException">The columns are not of this encoder's stream.</exception>
+    /// <exception cref="InvalidOperationException">A frame is half appended (a column's length differs from the committed rows).</exception>
+    public ReadOnlyMemory<byte> EncodeStream(StreamColumns columns, BatchIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(columns);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var (first, last) = TimeRange(columns);
         var schema = BatchSchema(identity, first, last);
-        return ArrowIpc.WriteStream(output, schema, columns.RowCount, Columns(columns));
+        using var batch = ToRecordBatch(columns, schema);
+        _payload.SetLength(0);
+        using (var writer = new ArrowStreamWriter(_payload, schema, leaveOpen: true, IpcOptions))
+        {
+            writer.WriteRecordBatch(batch);
+            writer.WriteEnd();
+        }
+
+        return new ReadOnlyMemory<byte>(_payload.GetBuffer(), 0, checked((int)_payload.Length));
     }
 
     /// <summary>
-    /// The columns as Arrow arrays over the buffers (valid until the columns are next appended to or cleared).
-    /// The span is reused by the next call.
+    /// The committed rows as a record batch of <paramref name="schema"/> (from <see cref="BatchSchema"/> or
+    /// <see cref="FileSchema"/>) whose arrays sit on the column buffers: valid until the columns are next appended
+    /// to or cleared.
     /// </summary>
-    public ReadOnlySpan<ArrowColumn> Columns(StreamColumns columns)
+    public RecordBatch ToRecordBatch(StreamColumns columns, Schema schema)
     {
         ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(schema);
         if (!ReferenceEquals(columns.Schema, Schema)
             && (columns.Schema.Columns.Count != Schema.Columns.Count || columns.Schema.HasDeviceTime != Schema.HasDeviceTime))
         {
@@ -106,18 +155,18 @@ public sealed class ArrowBatchEncoder
 
         var rows = columns.RowCount;
         var index = 0;
-        _columns[index++] = Primitive(columns.HubTime, rows);
+        _arrays[index++] = Timestamps(s_hubTimeType, columns.HubTime, rows);
         if (columns.DeviceTime is { } deviceTime)
         {
-            _columns[index++] = Primitive(deviceTime, rows);
+            _arrays[index++] = Timestamps(s_deviceTimeType, deviceTime, rows);
         }
 
         for (var i = 0; i < columns.ValueColumnCount; i++)
         {
-            _columns[index++] = Column(columns[i], rows, _listChildren[i]);
+            _arrays[index++] = Array(columns[i], _valueTypes[i], rows);
         }
 
-        return _columns;
+        return new RecordBatch(schema, _arrays, rows);
     }
 
     /// <summary>Smallest and largest hub time of the committed rows (0, 0 when empty).</summary>
@@ -142,92 +191,11 @@ public sealed class ArrowBatchEncoder
         return (first, last);
     }
 
-    private static ArrowColumn Column(ColumnBuffer column, int rows, ArrowColumn[]? listChild)
+    /// <summary>Releases the reused payload buffer and the compression codec.</summary>
+    public void Dispose()
     {
-        if (column.Length != rows)
-        {
-            throw new InvalidOperationException($"column '{column.Spec.Name}' has {column.Length} values for {rows} committed rows; seal only between frames");
-        }
-
-        return column switch
-        {
-            PrimitiveColumnBuffer<sbyte> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<short> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<int> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<long> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<byte> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<ushort> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<uint> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<ulong> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<float> c => Primitive(c, rows),
-            PrimitiveColumnBuffer<double> c => Primitive(c, rows),
-            _ => List(column, rows, listChild!),
-        };
+        _disposed = true;
+        _payload.Dispose();
+        _codecFactory?.Dispose();
     }
-
-    private static ArrowColumn Primitive<T>(PrimitiveColumnBuffer<T> column, int rows)
-        where T : unmanaged =>
-        ArrowColumn.Primitive(rows, column.ValueMemory, column.ValidityMemory, column.NullCount);
-
-    private static ArrowColumn List(ColumnBuffer column, int rows, ArrowColumn[] child)
-    {
-        (ReadOnlyMemory<byte> offsets, ArrowColumn elements) = column switch
-        {
-            ListColumnBuffer<sbyte> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<short> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<int> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<long> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<byte> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<ushort> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<uint> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<ulong> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<float> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            ListColumnBuffer<double> c => (c.OffsetMemory, Primitive(c.Elements, c.Elements.Length)),
-            _ => throw new InvalidOperationException($"column '{column.Spec.Name}' has an unsupported buffer {column.GetType().Name}"),
-        };
-        child[0] = elements;
-        return ArrowColumn.List(rows, offsets, child, column.ValidityMemory, column.NullCount);
-    }
-
-    private static KeyValuePair<string, string>[] FieldMetadata(ColumnSpec spec)
-    {
-        var metadata = new List<KeyValuePair<string, string>>();
-        if (spec.Unit.Length > 0)
-        {
-            metadata.Add(new(BatchMetadataKeys.Unit, spec.Unit));
-        }
-
-        if (spec.Scale != 1.0)
-        {
-            metadata.Add(new(BatchMetadataKeys.Scale, spec.Scale.ToString("R", CultureInfo.InvariantCulture)));
-        }
-
-        if (spec.Offset != 0.0)
-        {
-            metadata.Add(new(BatchMetadataKeys.Offset, spec.Offset.ToString("R", CultureInfo.InvariantCulture)));
-        }
-
-        if (spec.Description.Length > 0)
-        {
-            metadata.Add(new(BatchMetadataKeys.Description, spec.Description));
-        }
-
-        return [.. metadata];
-    }
-
-    private static ArrowType ToArrow(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Int8 => ArrowType.Int8,
-        ColumnKind.Int16 => ArrowType.Int16,
-        ColumnKind.Int32 => ArrowType.Int32,
-        ColumnKind.Int64 => ArrowType.Int64,
-        ColumnKind.UInt8 => ArrowType.UInt8,
-        ColumnKind.UInt16 => ArrowType.UInt16,
-        ColumnKind.UInt32 => ArrowType.UInt32,
-        ColumnKind.UInt64 => ArrowType.UInt64,
-        ColumnKind.Float32 => ArrowType.Float32,
-        ColumnKind.Float64 => ArrowType.Float64,
-        ColumnKind.TimestampNs => ArrowType.Timestamp(ArrowTimeUnit.Nanosecond, "UTC"),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no Arrow type for this column kind"),
-    };
 }

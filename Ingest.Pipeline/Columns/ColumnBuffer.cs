@@ -58,6 +58,7 @@ public abstract class ColumnBuffer
             }
         }
 
+        ClearValidityBits(length, Length);
         TruncateValues(length);
         Length = length;
     }
@@ -65,6 +66,7 @@ public abstract class ColumnBuffer
     /// <summary>Empties the column, keeping its buffers for the next batch.</summary>
     public void Clear()
     {
+        ClearValidityBits(0, Length);
         TruncateValues(0);
         Length = 0;
         NullCount = 0;
@@ -112,6 +114,28 @@ public abstract class ColumnBuffer
 
         SetBit(row, valid: false);
         NullCount++;
+    }
+
+    // Bits past Length stay 0: the bitmap's last byte goes into the IPC body as it is, and stale bits from an earlier
+    // batch would make the same rows encode to different bytes (batch-format.md: same rows, same bytes).
+    private void ClearValidityBits(int start, int end)
+    {
+        if (_validity is null || start >= end)
+        {
+            return;
+        }
+
+        var firstWholeByte = (start + 7) >> 3;
+        for (var row = start; row < Math.Min(end, firstWholeByte << 3); row++)
+        {
+            _validity[row >> 3] &= (byte)~(1 << (row & 7));
+        }
+
+        var endByte = (end + 7) >> 3;
+        if (endByte > firstWholeByte)
+        {
+            _validity.AsSpan(firstWholeByte, endByte - firstWholeByte).Clear();
+        }
     }
 
     private void SetBit(int row, bool valid)

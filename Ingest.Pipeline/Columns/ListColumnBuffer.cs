@@ -6,7 +6,7 @@ namespace Ingest.Pipeline.Columns;
 /// elements to <see cref="Elements"/>, then <see cref="EndRow"/>.
 /// </summary>
 /// <typeparam name="T">The CLR type of <see cref="ColumnSpec.ElementKind"/>.</typeparam>
-public sealed class ListColumnBuffer<T> : ColumnBuffer
+public sealed class ListColumnBuffer<T> : ColumnBuffer, IListColumn
     where T : unmanaged
 {
     // Arrow int32 offsets, Length + 1 of them, kept in an int column so they reach the writer as bytes.
@@ -36,6 +36,12 @@ public sealed class ListColumnBuffer<T> : ColumnBuffer
 
     /// <summary>The offsets as Arrow's buffer, for the IPC writer.</summary>
     public ReadOnlyMemory<byte> OffsetMemory => _offsets.ValueMemory;
+
+    /// <inheritdoc />
+    IFixedWidthColumn IListColumn.ElementColumn => Elements;
+
+    /// <inheritdoc />
+    int IListColumn.ElementCount => Elements.Length;
 
     /// <summary>The elements of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<T> Row(int row)

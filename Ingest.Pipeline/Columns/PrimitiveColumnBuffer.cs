@@ -5,7 +5,7 @@ namespace Ingest.Pipeline.Columns;
 
 /// <summary>A fixed-width column (integers, floats, timestamps) of <typeparamref name="T"/> values.</summary>
 /// <typeparam name="T">The CLR type matching <see cref="ColumnSpec.Kind"/> (see <see cref="ColumnKinds.ClrType"/>).</typeparam>
-public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer
+public sealed class PrimitiveColumnBuffer<T> : ColumnBuffer, IFixedWidthColumn
     where T : unmanaged
 {
     // Values live in a byte[] so a sealed batch can hand Arrow a ReadOnlyMemory<byte> of them without a copy.

@@ -1,4 +1,4 @@
-using Ingest.Arrow;
+using Apache.Arrow.Ipc;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
@@ -7,26 +7,29 @@ using Ingest.Pipeline.Decoding;
 namespace Ingest.Pipeline.Output;
 
 /// <summary>
-/// Writes decoded rows as an Arrow IPC file (one record batch per <see cref="WriteBatch"/>), with the stream's
-/// units, scales and provenance in the metadata; rejected notifications go to a text writer (stderr in the CLI).
+/// Writes decoded rows as an Arrow IPC file with Apache.Arrow's file writer (one record batch per
+/// <see cref="WriteBatch"/>), with the stream's units, scales and provenance in the metadata and, if configured,
+/// compressed bodies; rejected notifications go to a text writer (stderr in the CLI).
 /// </summary>
 public sealed class ArrowFileRowOutput : IRowOutput
 {
     private readonly Stream _stream;
     private readonly TextWriter _rejections;
     private readonly ArrowBatchEncoder _encoder;
-    private readonly ArrowBufferWriter _buffer = new();
     private readonly ArrowFileWriter _writer;
 
     /// <summary>Writes to <paramref name="stream"/>, which it owns and disposes.</summary>
-    public ArrowFileRowOutput(Stream stream, TextWriter rejections, StreamSchema schema, StreamDescription description)
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public ArrowFileRowOutput(Stream stream, TextWriter rejections, StreamSchema schema, StreamDescription description,
+        BatchEncodingOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _rejections = rejections;
-        _encoder = new ArrowBatchEncoder(schema, description);
-        _writer = new ArrowFileWriter(_buffer, _encoder.FileSchema());
+        _encoder = new ArrowBatchEncoder(schema, description, options);
+        _writer = new ArrowFileWriter(stream, _encoder.FileSchema(), leaveOpen: true, _encoder.IpcOptions);
+        // Written now so a file with no batch still opens in every reader (schema + footer).
         _writer.WriteStart();
-        Flush();
     }
 
     /// <summary>Record batches written so far.</summary>
@@ -42,9 +45,9 @@ public sealed class ArrowFileRowOutput : IRowOutput
     public void WriteBatch(StreamColumns columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        _writer.WriteBatch(columns.RowCount, _encoder.Columns(columns));
+        using var batch = _encoder.ToRecordBatch(columns, _encoder.FileSchema());
+        _writer.WriteRecordBatch(batch);
         Batches++;
-        Flush();
     }
 
     /// <inheritdoc />
@@ -54,16 +57,10 @@ public sealed class ArrowFileRowOutput : IRowOutput
     /// <inheritdoc />
     public void Dispose()
     {
-        _writer.Finish();
-        Flush();
+        // WriteEnd writes the footer (schema and block offsets) and the closing magic.
+        _writer.WriteEnd();
+        _writer.Dispose();
         _stream.Dispose();
-        _buffer.Dispose();
-    }
-
-    // The file writer tracks block offsets itself, so what it has written can go to the file and the buffer be reused.
-    private void Flush()
-    {
-        _stream.Write(_buffer.WrittenSpan);
-        _buffer.Clear();
+        _encoder.Dispose();
     }
 }
