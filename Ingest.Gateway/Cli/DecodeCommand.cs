@@ -24,24 +24,33 @@ internal static class DecodeCommand
         var output = new Option<string?>("--out") { Description = "Write rows to this file instead of standard output" };
         var start = new Option<string?>("--start") { Description = "Receive time for untimed lines (ISO 8601 UTC); default 1970-01-01T00:00:00Z" };
         var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)" };
+        var compression = CompressionOption.Create();
 
         var command = new Command("decode",
             "Decode tracker notifications into rows (JSON lines or CSV). Rejected notifications are reported with their " +
             "reason and the exit code is 1 when any was rejected. This is how a new tracker is added: capture, decode, compare.")
         {
-            profile, stream, uuid, decoder, setting, hex, capture, format, output, start, profilesDir,
+            profile, stream, uuid, decoder, setting, hex, capture, format, output, start, profilesDir, compression,
         };
 
         command.SetAction(parse => CliRunner.Run(() => Execute(
             parse.GetValue(profile), parse.GetValue(stream), parse.GetValue(uuid), parse.GetValue(decoder),
             parse.GetValue(setting) ?? [], parse.GetValue(hex) ?? [], parse.GetValue(capture), parse.GetValue(format)!,
-            parse.GetValue(output), parse.GetValue(start), parse.GetValue(profilesDir))));
+            parse.GetValue(output), parse.GetValue(start), parse.GetValue(profilesDir), parse.GetValue(compression),
+            parse.GetResult(compression) is { Implicit: false })));
         return command;
     }
 
     private static int Execute(string? profile, string? streamId, string? uuid, string? decoderName, string[] settings,
-        string[] hex, string? capture, string format, string? outputPath, string? start, string? profilesDir)
+        string[] hex, string? capture, string format, string? outputPath, string? start, string? profilesDir,
+        string? compression, bool compressionGiven)
     {
+        var encoding = CompressionOption.Parse(compression);
+        if (compressionGiven && format != "arrow")
+        {
+            throw new CliException($"--compression applies to --format arrow only (the format is {format})");
+        }
+
         if ((hex.Length == 0) == (capture is null))
         {
             throw new CliException("give the notifications with either --hex (repeatable) or --capture FILE");
@@ -71,7 +80,7 @@ internal static class DecodeCommand
         using (IRowOutput rows = format switch
                {
                    "csv" => new CsvRowOutput(new StreamWriter(rowsStream), Console.Error, ownsRows: true),
-                   "arrow" => new ArrowFileRowOutput(rowsStream, Console.Error, decoder.Schema, description),
+                   "arrow" => new ArrowFileRowOutput(rowsStream, Console.Error, decoder.Schema, description, encoding),
                    _ => new JsonLinesRowOutput(rowsStream, ownsStream: true),
                })
         {

@@ -17,18 +17,20 @@ internal static class RunCommand
     {
         var output = new Option<string>("--out") { Description = "Local output folder", DefaultValueFactory = _ => "out" };
         var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)" };
+        var compression = CompressionOption.Create();
         var command = new Command("run",
             "Run the hub. With no broker configured it writes to a local folder; this version replays the shipped " +
             "tracker captures through the decoders (live radio, simulator and MQTT publishing come next).")
         {
-            output, profilesDir,
+            output, profilesDir, compression,
         };
-        command.SetAction(parse => CliRunner.Run(() => Execute(parse.GetValue(output)!, parse.GetValue(profilesDir))));
+        command.SetAction(parse => CliRunner.Run(() => Execute(parse.GetValue(output)!, parse.GetValue(profilesDir), parse.GetValue(compression))));
         return command;
     }
 
-    private static int Execute(string outputDirectory, string? profilesDir)
+    private static int Execute(string outputDirectory, string? profilesDir, string? compression)
     {
+        var encoding = CompressionOption.Parse(compression);
         var directory = ProfileLoader.ResolveDirectory(profilesDir);
         if (!Directory.Exists(directory))
         {
@@ -57,7 +59,7 @@ internal static class RunCommand
                 var description = new StreamDescription(profile.Id, profile.Version, stream.Decoder.Name);
                 // The Arrow file is the data; the JSON lines beside it are for people (and list rejected notifications).
                 using (var rows = new TeeRowOutput(
-                           new ArrowFileRowOutput(File.Create(Path.Combine(folder, stream.Id + ".arrow")), TextWriter.Null, stream.Schema, description),
+                           new ArrowFileRowOutput(File.Create(Path.Combine(folder, stream.Id + ".arrow")), TextWriter.Null, stream.Schema, description, encoding),
                            new JsonLinesRowOutput(File.Create(Path.Combine(folder, stream.Id + ".jsonl")), ownsStream: true)))
                 {
                     foreach (var capture in stream.Captures)
