@@ -76,15 +76,22 @@ internal sealed class ArrowIpcContent : IDisposable
         var batches = new List<RecordBatch>();
         try
         {
+            using var input = new MemoryStream(bytes, writable: false);
             using var reader = isFile
-                ? new ArrowFileReader(new MemoryStream(bytes, writable: false), Apache.Arrow.Memory.MemoryAllocator.Default.Value, new Apache.Arrow.Compression.CompressionCodecFactory(), leaveOpen: false)
-                : new ArrowStreamReader(bytes, new Apache.Arrow.Compression.CompressionCodecFactory());
+                ? new ArrowFileReader(input, Apache.Arrow.Memory.MemoryAllocator.Default.Value, new Apache.Arrow.Compression.CompressionCodecFactory(), leaveOpen: true)
+                : new ArrowStreamReader(input, new Apache.Arrow.Compression.CompressionCodecFactory(), leaveOpen: true);
             while (reader.ReadNextRecordBatch() is { } batch)
             {
                 batches.Add(batch);
             }
 
             var schema = reader.Schema ?? throw new InvalidDataException("it holds no schema message");
+            if (!isFile && input.Position != bytes.Length)
+            {
+                // Apache.Arrow ends a stream quietly where a message's length runs past the data; say so instead of
+                // showing fewer batches than were written.
+                throw new InvalidDataException($"Apache.Arrow stopped reading at byte {input.Position} of {bytes.Length}: a message length there is wrong (corrupt or truncated)");
+            }
             return new ArrowIpcContent(isFile, schema, batches);
         }
         catch (Exception ex) when (IsReaderFailure(ex))

@@ -1,12 +1,14 @@
-using System.Buffers;
 using System.CommandLine;
-using Ingest.Arrow;
 using Ingest.Gateway.Cli;
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Columns;
+using Ingest.Pipeline.Output;
+using Ingest.Tests.Pipeline.Batching;
 using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Arrow;
 
-/// <summary><c>wearable-ingest arrow inspect</c> through the real command line parser.</summary>
+/// <summary><c>wearable-ingest arrow inspect</c> through the real command line parser, reading with Apache.Arrow.</summary>
 public sealed class ArrowInspectCommandTests
 {
     private static (int ExitCode, string Output, string Error) Run(params string[] args)
@@ -17,79 +19,113 @@ public sealed class ArrowInspectCommandTests
         return (exitCode, output.ToString().Replace("\r\n", "\n", StringComparison.Ordinal), error.ToString());
     }
 
-    [Fact]
-    public void Inspect_NarrowStream_PrintsFormatSchemaMetadataCountsAndRowTable()
+    private static string Write(string name, ReadOnlySpan<byte> bytes)
     {
-        var schema = new ArrowSchema.Builder()
-            .Metadata("wearable:profile", "polar-h10")
-            .Field("time", ArrowType.Timestamp(ArrowTimeUnit.Microsecond, "UTC"), isNullable: false)
-            .Field("hr", ArrowType.UInt8, metadata: [new("wearable:unit", "bpm")])
-            .Field(new ArrowField("device", ArrowType.Utf8, false, null, new ArrowDictionaryEncoding(0, ArrowType.Int32)))
-            .Build();
-        var output = new ArrayBufferWriter<byte>();
-        var writer = new ArrowStreamWriter(output, schema);
-        writer.WriteStart([ColumnFactory.Strings(["H10 A1B2", "tab\there"]).Column]);
-        var time = ColumnFactory.Fixed(new long?[] { 1_700_000_000_000_000, 1_700_000_000_500_000, 1_700_000_001_000_000 }, v => v);
-        var hr = ColumnFactory.Fixed(new byte?[] { 61, null, 63 }, v => (ulong)v);
-        var device = ColumnFactory.Fixed(new int?[] { 0, 0, 1 }, v => v);
-        writer.WriteBatch(3, [time.Column, hr.Column, device.Column]);
-        writer.WriteBatch(0, [ArrowColumn.Primitive(0, default), ArrowColumn.Primitive(0, default), ArrowColumn.Primitive(0, default)]);
-        writer.WriteEnd();
-        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "hr.arrows");
-        File.WriteAllBytes(path, output.WrittenSpan.ToArray());
+        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), name);
+        File.WriteAllBytes(path, bytes.ToArray());
+        return path;
+    }
+
+    private static byte[] OurBatch(BatchCompression compression = BatchCompression.None)
+    {
+        using var encoder = new ArrowBatchEncoder(ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription,
+            new BatchEncodingOptions { Compression = compression });
+        return encoder.EncodeStream(ArrowBatchEncoderTests.HeartRateRows(), new BatchIdentity("hub-7", "p-0042/heart-rate", 12)).ToArray();
+    }
+
+    [Fact]
+    public void Inspect_OurBatch_PrintsFormatSchemaMetadataCountsAndRowTable()
+    {
+        var path = Write("hr.arrows", OurBatch());
 
         var (exitCode, text, error) = Run("arrow", "inspect", path);
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("format:   Arrow IPC stream, metadata V5, little-endian", text, StringComparison.Ordinal);
-        Assert.Contains("schema:   3 field(s)", text, StringComparison.Ordinal);
-        Assert.Contains("  time: timestamp[us, tz=UTC] not null    [nulls: 0]", text, StringComparison.Ordinal);
-        Assert.Contains("  hr: uint8    [nulls: 1]\n      wearable:unit = bpm", text, StringComparison.Ordinal);
-        Assert.Contains("  device: dictionary<values=string, indices=int32, ordered=0> not null", text, StringComparison.Ordinal);
-        Assert.Contains("schema metadata:\n  wearable:profile = polar-h10", text, StringComparison.Ordinal);
-        Assert.Contains("batches:  2 record batch(es), 1 dictionary batch(es)", text, StringComparison.Ordinal);
-        Assert.Contains("rows:     3 (per batch: 3, 0)", text, StringComparison.Ordinal);
-        Assert.Contains("first 3 row(s):", text, StringComparison.Ordinal);
-        Assert.Contains("2023-11-14 22:13:20.000000Z | 61   | \"H10 A1B2\"", text, StringComparison.Ordinal);
-        Assert.Contains("2023-11-14 22:13:20.500000Z | null | \"H10 A1B2\"", text, StringComparison.Ordinal);
-        Assert.Contains("\"tab\\there\"", text, StringComparison.Ordinal);
+        Assert.Contains("format:   Arrow IPC stream, little-endian", text, StringComparison.Ordinal);
+        Assert.Contains("schema:   6 field(s)", text, StringComparison.Ordinal);
+        Assert.Contains("  hub_time: timestamp[ns, tz=UTC] not null    [nulls: 0]\n      description = hub receive time (UTC)", text, StringComparison.Ordinal);
+        Assert.Contains("  device_time: timestamp[ns]    [nulls: 1]", text, StringComparison.Ordinal);
+        Assert.Contains("  energy: uint16    [nulls: 2]\n      unit = kJ", text, StringComparison.Ordinal);
+        Assert.Contains("  rr_interval: list<item: uint16 not null> not null    [nulls: 0]\n      unit = s\n      scale = 0.0009765625", text, StringComparison.Ordinal);
+        Assert.Contains("schema metadata:\n  wearable.hub = hub-7\n  wearable.stream = p-0042/heart-rate\n  wearable.sequence = 12", text, StringComparison.Ordinal);
+        Assert.Contains("batches:  1 record batch(es)", text, StringComparison.Ordinal);
+        Assert.Contains("rows:     5\n", text, StringComparison.Ordinal);
+        Assert.Contains("first 5 row(s):", text, StringComparison.Ordinal);
+        Assert.Contains("2025-11-22 10:00:00.000000000Z | 1970-01-01 00:00:00.000001000 | 60", text, StringComparison.Ordinal);
+        Assert.Contains("| [1000, 1001, 1002]", text, StringComparison.Ordinal);
+        Assert.Contains("| NaN", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Inspect_WideFileWithEveryType_PrintsOneBlockPerRow()
+    [Theory]
+    [InlineData("none")]
+    [InlineData("lz4")]
+    [InlineData("zstd")]
+    public void Inspect_FileOfSeveralBatches_EveryCompression_ReadsAllRows(string compression)
     {
-        var output = new ArrayBufferWriter<byte>();
-        var writer = new ArrowFileWriter(output, ArrowSamples.AllTypesSchema);
-        writer.WriteStart(ArrowSamples.AllTypesDictionaries());
-        writer.WriteBatch(4, ArrowSamples.Columns(ArrowSamples.AllTypes(4, 0, withNulls: true)));
-        writer.Finish();
-        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "all.arrow");
-        File.WriteAllBytes(path, output.WrittenSpan.ToArray());
+        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "hr.arrow");
+        Assert.True(BatchEncodingOptions.TryParseCompression(compression, out var codec));
+        using (var output = new ArrowFileRowOutput(File.Create(path), TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema,
+                   ArrowBatchEncoderTests.HeartRateDescription, new BatchEncodingOptions { Compression = codec.Value }))
+        {
+            var columns = ArrowBatchEncoderTests.HeartRateRows();
+            output.WriteBatch(columns);
+            output.WriteBatch(columns);
+            columns.Clear();
+            output.WriteBatch(columns);
+        }
 
-        var (exitCode, text, error) = Run("arrow", "inspect", path, "--rows", "2");
+        var (exitCode, text, error) = Run("arrow", "inspect", path, "--rows", "7");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("format:   Arrow IPC file (random access, footer)", text, StringComparison.Ordinal);
-        Assert.Contains("  xyz: fixed_size_list<item: float not null>[3]", text, StringComparison.Ordinal);
-        Assert.Contains("  reading: struct<hr: uint8, label: string, at: timestamp[ms, tz=UTC]>", text, StringComparison.Ordinal);
-        Assert.Contains("first 2 row(s):\n  -- row 0 --", text, StringComparison.Ordinal);
-        Assert.Contains("  -- row 1 --", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("-- row 2 --", text, StringComparison.Ordinal);
-        Assert.Contains("xyz          : [0, 0, 9.81]", text, StringComparison.Ordinal);
-        Assert.Contains("time64_ns    : 00:00:00.000000000", text, StringComparison.Ordinal);
-        Assert.Contains("reading      : {hr: 60, label: null, at: 2023-11-14 22:13:20.000Z}", text, StringComparison.Ordinal);
-        Assert.Contains("i64          : null", text, StringComparison.Ordinal);
+        Assert.Contains("batches:  3 record batch(es)", text, StringComparison.Ordinal);
+        Assert.Contains("rows:     10 (per batch: 5, 5, 0)", text, StringComparison.Ordinal);
+        Assert.Contains("  energy: uint16    [nulls: 4]", text, StringComparison.Ordinal);
+        Assert.Contains("first 7 row(s):", text, StringComparison.Ordinal);
+        Assert.Contains("2025-11-22 10:00:01.000000000Z | 1970-01-01 00:00:00.000001001 | 61", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Inspect_NotArrow_ExitCode1WithReason()
+    public static TheoryData<string, byte[], string> BadInputs()
     {
-        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "garbage.arrows");
-        File.WriteAllBytes(path, [0x7C, 0x07, 0, 0, 1, 2, 3, 4]);
-        var (exitCode, _, error) = Run("arrow", "inspect", path);
+        var batch = OurBatch();
+        var file = new MemoryStream();
+        using (var output = new ArrowFileRowOutput(file, TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription))
+        {
+            output.WriteBatch(ArrowBatchEncoderTests.HeartRateRows());
+        }
+
+        var fileBytes = file.ToArray();
+        // Valid framing around a body that is not a flatbuffer Message.
+        byte[] framedGarbage = [0xFF, 0xFF, 0xFF, 0xFF, 16, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0];
+        var corruptMetadataLength = (byte[])batch.Clone();
+        corruptMetadataLength[4] = 0xF0; // the schema message claims far more bytes than follow
+        corruptMetadataLength[5] = 0xFF;
+        return new()
+        {
+            { "empty.arrows", [], "the file is empty (0 bytes)" },
+            { "notes.arrows", "hub_time,heart_rate\n2025-11-22T10:00:00Z,61\n"u8.ToArray(), "it looks like text, not Arrow IPC" },
+            { "legacy.arrows", [0x7C, 0x07, 0, 0, 1, 2, 3, 4], "legacy (pre-0.15) IPC framing" },
+            { "short.arrows", [0xFF, 0xFF, 0xFF], "shorter than any Arrow IPC message" },
+            { "truncated.arrows", batch[..(batch.Length / 2)], "does not end with the end-of-stream marker" },
+            { "truncated.arrow", fileBytes[..(fileBytes.Length - 20)], "its end is missing" },
+            { "garbage.arrows", framedGarbage, "Apache.Arrow could not read it" },
+            { "corrupt.arrows", corruptMetadataLength, "Apache.Arrow could not read it" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Inspect_BadInput_ExitCode1WithOneLineSayingWhatIsWrong(string name, byte[] bytes, string reason)
+    {
+        var path = Write(name, bytes);
+
+        var (exitCode, text, error) = Run("arrow", "inspect", path);
+
         Assert.Equal(1, exitCode);
-        Assert.Contains("is not valid Arrow IPC", error, StringComparison.Ordinal);
-        Assert.Contains("legacy (pre-0.15) IPC framing", error, StringComparison.Ordinal);
+        Assert.Equal("", text);
+        Assert.StartsWith($"error: {path} is not valid Arrow IPC: ", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Fact]
@@ -98,5 +134,26 @@ public sealed class ArrowInspectCommandTests
         var (exitCode, _, error) = Run("arrow", "inspect", "/nonexistent/batch.arrow");
         Assert.Equal(2, exitCode);
         Assert.Contains("cannot read /nonexistent/batch.arrow", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_NegativeRows_ExitCode2()
+    {
+        var (exitCode, _, error) = Run("arrow", "inspect", Write("hr.arrows", OurBatch()), "--rows", "-1");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--rows must be 0 or more", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_EmptyStreamColumns_PrintsSchemaAndNoRows()
+    {
+        using var encoder = new ArrowBatchEncoder(ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription);
+        var path = Write("empty-batch.arrows", encoder.EncodeStream(new StreamColumns(ArrowBatchEncoderTests.HeartRateSchema), new BatchIdentity("hub-7", "s", 0)).Span);
+
+        var (exitCode, text, error) = Run("arrow", "inspect", path);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("rows:     0\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("row(s):", text, StringComparison.Ordinal);
     }
 }

@@ -50,6 +50,8 @@ public class DecodeCommandTests
     [InlineData(new[] { "decode", "--decoder", "battery-level" }, "either --hex")]
     [InlineData(new[] { "decode", "--decoder", "battery-level", "--capture", "/nonexistent.hex" }, "does not exist")]
     [InlineData(new[] { "decode", "--profile", "no-such-tracker", "--hex", "00" }, "neither a folder, a file, nor a profile id")]
+    [InlineData(new[] { "decode", "--decoder", "battery-level", "--hex", "00", "--format", "arrow", "--out", "/tmp/x.arrow", "--compression", "gzip" }, "--compression 'gzip' is not one of none, lz4, zstd")]
+    [InlineData(new[] { "decode", "--decoder", "battery-level", "--hex", "00", "--format", "csv", "--compression", "zstd" }, "--compression applies to --format arrow only (the format is csv)")]
     public async Task Decode_BadRequest_ExplainsAndExitsTwo(string[] arguments, string message)
     {
         var (exit, output) = await Cli.RunAsync(arguments);

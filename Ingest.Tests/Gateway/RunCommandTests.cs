@@ -1,3 +1,4 @@
+using Ingest.Gateway.Cli;
 using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Gateway;
@@ -21,10 +22,41 @@ public class RunCommandTests
             Assert.NotEmpty(Directory.GetFiles(written, "*.jsonl"));
             foreach (var arrow in Directory.GetFiles(written, "*.arrow"))
             {
-                var content = Ingest.Arrow.ArrowIpcReader.Read(await File.ReadAllBytesAsync(arrow));
+                using var content = ArrowIpcContent.Read(await File.ReadAllBytesAsync(arrow));
+                Assert.True(content.IsFile, arrow);
                 Assert.True(content.RowCount > 0, $"{arrow} holds no rows");
             }
         }
+    }
+
+    [Fact]
+    public async Task Run_CompressionZstd_WritesSmallerFilesThatApacheArrowReadsBack()
+    {
+        var plain = Peers.NewScratchDirectory("run-plain");
+        var zstd = Peers.NewScratchDirectory("run-zstd");
+
+        var (plainExit, plainText) = await Cli.RunAsync(["run", "--out", plain]);
+        var (exit, text) = await Cli.RunAsync(["run", "--out", zstd, "--compression", "zstd"]);
+
+        Assert.True(plainExit == 0, plainText);
+        Assert.True(exit == 0, text);
+        var ecg = Path.Combine("polar-h10", "ecg.arrow");
+        Assert.True(new FileInfo(Path.Combine(zstd, ecg)).Length < new FileInfo(Path.Combine(plain, ecg)).Length);
+        using var compressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(zstd, ecg)));
+        using var uncompressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(plain, ecg)));
+        Assert.Equal(uncompressed.RowCount, compressed.RowCount);
+        Assert.Equal(
+            ArrowInspectCommand.Render("f", 0, uncompressed, int.MaxValue),
+            ArrowInspectCommand.Render("f", 0, compressed, int.MaxValue));
+    }
+
+    [Fact]
+    public async Task Run_UnknownCompression_NamesTheValueAndExitsTwo()
+    {
+        var (exit, text) = await Cli.RunAsync(["run", "--out", Peers.NewScratchDirectory("run"), "--compression", "brotli"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: --compression 'brotli' is not one of none, lz4, zstd", text, StringComparison.Ordinal);
     }
 
     [Fact]

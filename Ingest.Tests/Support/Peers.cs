@@ -15,9 +15,6 @@ public static class Peers
     /// <summary>The folder with the npm peers (apache-arrow, aedes) installed by scripts/install-test-peers.sh.</summary>
     public static string NodePeersDirectory => Path.Combine(RepositoryRoot, "Ingest.Tests", "Peers", "node");
 
-    /// <summary>The shared test data folder (../shared/testdata from the checkout).</summary>
-    public static string SharedTestData => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "testdata"));
-
     /// <summary>Returns the full path of <paramref name="executable"/> or fails with install advice.</summary>
     public static string Require(string executable, string howToInstall)
     {
