@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
 using Ingest.Bench.Mqtt;
 
@@ -9,6 +10,12 @@ if (args.Length > 0 && args[0] == "check-budgets")
     var budgets = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "allocation-budgets.json");
     var results = args.Length > 2 ? args[2] : Path.Combine("BenchmarkDotNet.Artifacts", "results");
     return AllocationBudgetCheck.Run(budgets, results);
+}
+
+// `arrow-compression-sizes` prints the batch sizes per body compression (docs/wire/arrow-ipc.md "Compression").
+if (args.Length > 0 && args[0] == "arrow-compression-sizes")
+{
+    return CompressionSizes.Run(Console.Out);
 }
 
 // `mqtt-paired [options]` runs the MQTT throughput harness as paired rounds (scripts/bench-mqtt.sh runs it pinned).
