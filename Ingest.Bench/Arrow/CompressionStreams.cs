@@ -36,7 +36,7 @@ public static class CompressionStreams
     /// <summary>Every shipped capture stream decoded whole into one batch, named profile/stream.</summary>
     public static IEnumerable<(string Name, StreamColumns Columns, StreamDescription Description)> Captures()
     {
-        var directory = ProfileLoader.ResolveDirectory(null);
+        var directory = ShippedProfiles();
         foreach (var profile in ProfileLoader.LoadAll(directory))
         {
             foreach (var stream in profile.Streams)
@@ -62,6 +62,21 @@ public static class CompressionStreams
                 yield return ($"{profile.Id}/{stream.Id}", decoder.Columns, new StreamDescription(profile.Id, profile.Version, stream.Decoder.Name));
             }
         }
+    }
+
+    // BenchmarkDotNet runs each benchmark from a generated folder under Ingest.Bench/bin, so look upwards for the repository's profiles.
+    private static string ShippedProfiles()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "firmware-profiles");
+            if (Directory.Exists(candidate) && File.Exists(Path.Combine(directory.FullName, "WearableIngest.sln")))
+            {
+                return candidate;
+            }
+        }
+
+        return ProfileLoader.ResolveDirectory(null);
     }
 
     private static StreamDecoder Pmd(string settings) =>

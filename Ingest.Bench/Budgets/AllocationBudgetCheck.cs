@@ -28,12 +28,15 @@ internal static class AllocationBudgetCheck
 
         var violations = 0;
         var checkedCount = 0;
+        var seenBenchmarks = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in reports)
         {
             using var document = JsonDocument.Parse(File.ReadAllText(report));
             foreach (var benchmark in document.RootElement.GetProperty("Benchmarks").EnumerateArray())
             {
-                var name = $"{benchmark.GetProperty("Type").GetString()}.{benchmark.GetProperty("Method").GetString()}";
+                var type = benchmark.GetProperty("Type").GetString();
+                var name = $"{type}.{benchmark.GetProperty("Method").GetString()}";
+                seenBenchmarks.Add(name);
                 if (!budgets.TryGetValue(name, out var limit))
                 {
                     continue;
@@ -61,7 +64,46 @@ internal static class AllocationBudgetCheck
             }
         }
 
-        Console.WriteLine($"check-budgets: {checkedCount} budgeted benchmark run(s), {violations} over budget");
+        // A budget naming a benchmark that no longer exists (renamed or removed) would otherwise pass silently forever.
+        foreach (var name in budgets.Keys)
+        {
+            if (seenBenchmarks.Contains(name))
+            {
+                continue;
+            }
+
+            if (!BenchmarkExists(name))
+            {
+                Console.WriteLine($"FAIL {name}: budgeted, but Ingest.Bench has no such benchmark (renamed or removed? update allocation-budgets.json)");
+                violations++;
+            }
+            else
+            {
+                Console.WriteLine($"skip {name}: not selected by this run's filter");
+            }
+        }
+
+        Console.WriteLine($"check-budgets: {checkedCount} budgeted benchmark run(s), {violations} over budget or missing");
         return violations == 0 ? 0 : 1;
+    }
+
+    private static bool BenchmarkExists(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return false;
+        }
+
+        foreach (var type in typeof(AllocationBudgetCheck).Assembly.GetTypes())
+        {
+            if (type.Name == name[..dot])
+            {
+                return type.GetMethod(name[(dot + 1)..]) is { } method
+                    && method.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), inherit: false);
+            }
+        }
+
+        return false;
     }
 }
