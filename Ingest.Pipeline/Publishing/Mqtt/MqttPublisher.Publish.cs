@@ -67,8 +67,9 @@ internal sealed partial class MqttPublisher
             var code = (PublishReasonCode)(byte)result.ReasonCode;
             return new PublishResult((byte)code < 0x80 ? PublishOutcome.Accepted : PublishOutcome.Rejected, code, result.ReasonString);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (timeout.IsCancellationRequested && ex is OperationCanceledException or MqttCommunicationException)
         {
+            // MQTTnet reports a canceled wait for the PUBACK as MqttCommunicationTimedOutException or OperationCanceledException.
             return GaveUp("waiting for the PUBACK", cancellationToken);
         }
         catch (MqttClientNotConnectedException)

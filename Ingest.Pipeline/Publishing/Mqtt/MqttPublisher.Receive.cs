@@ -50,7 +50,7 @@ internal sealed partial class MqttPublisher
             ? list.Select(static p => KeyValuePair.Create(p.Name, System.Text.Encoding.UTF8.GetString(p.ValueBuffer.Span))).ToArray()
             : [];
         _received.Writer.TryWrite(new MqttReceivedMessage(message.Topic, message.Payload.ToArray(), message.ContentType, message.ResponseTopic,
-            message.CorrelationData is { } correlation ? correlation : null, userProperties, message.Retain));
+            message.CorrelationData is { Length: > 0 } correlation ? new ReadOnlyMemory<byte>(correlation) : (ReadOnlyMemory<byte>?)null, userProperties, message.Retain));
         return Task.CompletedTask;
     }
 }

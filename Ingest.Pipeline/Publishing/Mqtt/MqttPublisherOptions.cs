@@ -7,7 +7,7 @@ namespace Ingest.Pipeline.Publishing.Mqtt;
 /// Immutable settings of an <see cref="MqttPublisher"/>. Defaults are named constants with the reason for their
 /// value; <see cref="Validate"/> checks everything in one place and says what to change.
 /// </summary>
-internal sealed class MqttPublisherOptions
+internal sealed record MqttPublisherOptions
 {
     /// <summary>30 s: PINGREQ traffic stays negligible and a dead broker is noticed within 45 s [MQTT-3.1.2-22].</summary>
     public const int DefaultKeepAliveSeconds = 30;
