@@ -31,14 +31,14 @@ internal static class LayerPublishLoop
     }
 
     /// <summary>Connects a publisher to the bench broker with the layer's defaults (208 KiB socket buffers, window ≤ Receive Maximum).</summary>
-    public static async Task<MqttPublisher> ConnectAsync(int port, string clientId, int window)
+    public static async Task<MqttPublisher> ConnectAsync(int port, string clientId, int window, int socketBufferBytes = MqttPublisherOptions.DefaultSocketBufferBytes)
     {
         if (!MqttBrokerUrl.TryParse($"mqtt://127.0.0.1:{port}", out var url, out var error))
         {
             throw new InvalidOperationException(error);
         }
 
-        var publisher = new MqttPublisher(new MqttPublisherOptions { Broker = url, ClientId = clientId, KeepAliveSeconds = 60, MaximumInFlight = window });
+        var publisher = new MqttPublisher(new MqttPublisherOptions { Broker = url, ClientId = clientId, KeepAliveSeconds = 60, MaximumInFlight = window, SocketBufferBytes = socketBufferBytes });
         var connected = await publisher.ConnectAsync().ConfigureAwait(false);
         if (connected.InFlightWindow != window)
         {

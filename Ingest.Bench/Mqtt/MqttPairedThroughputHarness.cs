@@ -41,12 +41,12 @@ internal static class MqttPairedThroughputHarness
         catch (FormatException ex)
         {
             Console.Error.WriteLine($"mqtt-paired: {ex.Message}");
-            Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 1024,16384,131072] [--broker-cpu N] [--old-client on|off]");
+            Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 1024,16384,131072] [--broker-cpu N] [--old-client on|off] [--socket-buffer BYTES]");
             return 2;
         }
 
         Console.WriteLine($"MQTT QoS 1 paired harness: {settings.Rounds} rounds per size, window {settings.Window}, " +
-            $"broker CPU {(settings.BrokerCpu?.ToString(CultureInfo.InvariantCulture) ?? "unpinned")}, {Environment.ProcessorCount} CPU(s) available to this process");
+            $"broker CPU {(settings.BrokerCpu?.ToString(CultureInfo.InvariantCulture) ?? "unpinned")}, layer socket buffers {settings.SocketBuffer / 1024} KiB, {Environment.ProcessorCount} CPU(s) available to this process");
         Console.WriteLine();
         Console.WriteLine("| Payload | Publisher | messages per round | rate (median) | rate / reference: median [P25–P75] | CPU per publish, this process (median) | allocated per publish (median) |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
@@ -81,7 +81,7 @@ internal static class MqttPairedThroughputHarness
         using var broker = new BenchMosquitto(settings.Window, settings.BrokerCpu);
         var payload = new byte[size];
         using var reference = new RawSocketPublisher(broker.Port, size, settings.Window, Topic);
-        await using var layer = await LayerPublishLoop.ConnectAsync(broker.Port, "paired-layer", settings.Window).ConfigureAwait(false);
+        await using var layer = await LayerPublishLoop.ConnectAsync(broker.Port, "paired-layer", settings.Window, settings.SocketBuffer).ConfigureAwait(false);
         var layerRing = new ValueTask<Ingest.Pipeline.Publishing.Mqtt.PublishResult>[settings.Window];
         var contenders = new List<(string Name, Func<Task> Run)>
         {
@@ -174,12 +174,13 @@ internal static class MqttPairedThroughputHarness
         private static string FormatSize(int size) => size % 1024 == 0 ? $"{size / 1024} KiB" : $"{size} B";
     }
 
-    private sealed record Settings(int Rounds, int? Messages, int Window, int[] Sizes, int? BrokerCpu, bool OldClient)
+    private sealed record Settings(int Rounds, int? Messages, int Window, int[] Sizes, int? BrokerCpu, bool OldClient, int SocketBuffer)
     {
         /// <summary>Parses <c>--name value</c> pairs; throws <see cref="FormatException"/> naming the bad option.</summary>
         public static Settings Parse(string[] args)
         {
-            var settings = new Settings(Rounds: 15, Messages: null, Window: 64, Sizes: [1024, 16384, 131072], BrokerCpu: null, OldClient: true);
+            var settings = new Settings(Rounds: 15, Messages: null, Window: 64, Sizes: [1024, 16384, 131072], BrokerCpu: null, OldClient: true,
+                SocketBuffer: Ingest.Pipeline.Publishing.Mqtt.MqttPublisherOptions.DefaultSocketBufferBytes);
             for (var i = 0; i < args.Length; i += 2)
             {
                 var option = args[i];
@@ -192,6 +193,7 @@ internal static class MqttPairedThroughputHarness
                     "--sizes" => settings with { Sizes = value.Split(',').Select(v => PositiveInt(option, v)).ToArray() },
                     "--broker-cpu" => settings with { BrokerCpu = CpuIndex(value) },
                     "--old-client" => settings with { OldClient = value switch { "on" => true, "off" => false, _ => throw new FormatException($"--old-client {value}: expected on or off") } },
+                    "--socket-buffer" => settings with { SocketBuffer = PositiveInt(option, value) },
                     _ => throw new FormatException($"unknown option {option}"),
                 };
             }
