@@ -89,6 +89,10 @@ internal static class MqttPairedThroughputHarness
             (LayerName, () => LayerPublishLoop.RunAsync(layer, Topic, payload, layerRing, messages)),
         };
 
+        using var bare = await BareMqttnetPublishLoop.ConnectAsync(broker.Port, "paired-bare", settings.SocketBuffer).ConfigureAwait(false);
+        var bareRing = new Task<MQTTnet.MqttClientPublishResult>[settings.Window];
+        contenders.Add(("MQTTnet alone", () => BareMqttnetPublishLoop.RunAsync(bare, Topic, payload, bareRing, messages)));
+
         // The hand-written client this layer replaces, kept in the run only until lib/Ingest.Mqtt is deleted.
         await using var oldClient = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "paired-old-client", KeepAliveSeconds = 60 });
         if (settings.OldClient)
