@@ -2,13 +2,13 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Ingest.Mqtt;
+using Ingest.Pipeline.Publishing.Mqtt;
 
 namespace Ingest.Bench.Mqtt;
 
 /// <summary>
-/// performance.md G3: QoS 1 publishes to a loopback mosquitto started by the harness, our client against the raw
-/// socket reference, same broker, same in-flight window (the broker's Receive Maximum). The baseline gathers every
+/// performance.md G3: QoS 1 publishes to a loopback mosquitto started by the harness, the raw
+/// socket reference and our MQTTnet layer, same broker, same in-flight window (the broker's Receive Maximum). The baseline gathers every
 /// packet the window allows into one send (the strongest client-side reference); the one-send-per-packet variant is
 /// the naive blaster, shown for scale. One operation = one publish,
 /// so Mean is the time per publish (msg/s = 1 / Mean) and Allocated is bytes per publish (all threads).
@@ -25,12 +25,12 @@ public class MqttPublishThroughputBenchmarks
     private const string Topic = "bench/publish";
 
     private BenchMosquitto? _broker;
-    private MqttClient? _client;
+    private MqttPublisher? _publisher;
     private RawSocketPublisher? _raw;
     private byte[] _payload = [];
     private ValueTask<PublishResult>[] _ring = [];
 
-    [Params(244, 4096, 65536)]
+    [Params(1024, 16384, 131072)]
     public int PayloadSize { get; set; }
 
     /// <summary>Publishes per invocation: enough for a steady state, little enough for a shared 2-core box.</summary>
@@ -42,20 +42,16 @@ public class MqttPublishThroughputBenchmarks
         _broker = new BenchMosquitto(Window);
         _payload = new byte[PayloadSize];
         _ring = new ValueTask<PublishResult>[Window];
-        _client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = _broker.Port, ClientId = "bench-client", KeepAliveSeconds = 60 });
-        var connected = _client.ConnectAsync().GetAwaiter().GetResult();
-        if (connected.Limits.ReceiveMaximum != Window)
-        {
-            throw new InvalidOperationException($"broker Receive Maximum {connected.Limits.ReceiveMaximum}, expected {Window}");
-        }
-
+#pragma warning disable CA2000 // Owned by the field and disposed in Cleanup.
+        _publisher = LayerPublishLoop.ConnectAsync(_broker.Port, "bench-layer", Window).GetAwaiter().GetResult();
+#pragma warning restore CA2000
         _raw = new RawSocketPublisher(_broker.Port, PayloadSize, Window, Topic);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _client?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _publisher?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _raw?.Dispose();
         _broker?.Dispose();
     }
@@ -66,8 +62,8 @@ public class MqttPublishThroughputBenchmarks
     [Benchmark(OperationsPerInvoke = Messages, Description = "raw socket, one send per packet")]
     public Task RawSocketOneSendPerPacket() => _raw!.RunAsync(Messages, gather: false);
 
-    [Benchmark(OperationsPerInvoke = Messages, Description = "MqttClient QoS 1")]
-    public Task Client() => ClientPublishLoop.RunAsync(_client!, Topic, _payload, _ring, Messages);
+    [Benchmark(OperationsPerInvoke = Messages, Description = "MQTTnet layer QoS 1")]
+    public Task Client() => LayerPublishLoop.RunAsync(_publisher!, Topic, _payload, _ring, Messages);
 
     private sealed class Config : ManualConfig
     {

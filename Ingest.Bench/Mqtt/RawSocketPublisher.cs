@@ -1,7 +1,6 @@
-using System.Buffers;
+using System.Text;
 using System.Net;
 using System.Net.Sockets;
-using Ingest.Mqtt.Protocol;
 
 namespace Ingest.Bench.Mqtt;
 
@@ -12,6 +11,8 @@ namespace Ingest.Bench.Mqtt;
 /// </summary>
 internal sealed class RawSocketPublisher : IDisposable
 {
+    private const int PubAckPacketType = 4;
+
     private readonly Socket _socket;
     private readonly byte[][] _packets;
     private readonly byte[] _receive = new byte[64 * 1024];
@@ -22,9 +23,7 @@ internal sealed class RawSocketPublisher : IDisposable
         _window = window;
         _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _socket.Connect(IPAddress.Loopback, port);
-        var output = new ArrayBufferWriter<byte>();
-        MqttPacketEncoder.WriteConnect(output, new MqttConnectPacket { ClientId = "raw-reference", CleanStart = true, KeepAliveSeconds = 60 });
-        _socket.Send(output.WrittenSpan);
+        _socket.Send(EncodeConnect("raw-reference", keepAliveSeconds: 60));
         var read = _socket.Receive(_receive);
         if (read < 4 || _receive[0] != 0x20 || _receive[3] != 0)
         {
@@ -36,15 +35,7 @@ internal sealed class RawSocketPublisher : IDisposable
         _packets = new byte[window][];
         for (var i = 0; i < window; i++)
         {
-            var packet = new ArrayBufferWriter<byte>();
-            MqttPacketEncoder.WritePublish(packet, new MqttPublishPacket
-            {
-                Topic = topic,
-                PacketId = (ushort)(i + 1),
-                QualityOfService = MqttQualityOfService.AtLeastOnce,
-                Payload = payload,
-            }, MqttProtocolVersion.V500);
-            _packets[i] = packet.WrittenSpan.ToArray();
+            _packets[i] = EncodePublish(topic, (ushort)(i + 1), payload);
         }
     }
 
@@ -62,10 +53,11 @@ internal sealed class RawSocketPublisher : IDisposable
             var end = 0;
             while (true)
             {
-                while (MqttPacketDecoder.TryReadFixedHeader(_receive.AsSpan(start, end - start), MqttLimits.MaxPacketSize, out var header) == OperationStatus.Done)
+                while (TryReadPacketLength(_receive.AsSpan(start, end - start), out var packetLength))
                 {
-                    start += header.PacketLength;
-                    if (header.PacketType == MqttPacketType.PubAck)
+                    var packetType = _receive[start] >> 4;
+                    start += packetLength;
+                    if (packetType == PubAckPacketType)
                     {
                         acked++;
                         inFlight.Release();
@@ -126,5 +118,62 @@ internal sealed class RawSocketPublisher : IDisposable
     public void Dispose()
     {
         _socket.Dispose();
+    }
+
+    /// <summary>MQTT 5 CONNECT with Clean Start, no properties [MQTT 5 §3.1].</summary>
+    private static byte[] EncodeConnect(string clientId, ushort keepAliveSeconds)
+    {
+        var id = Encoding.UTF8.GetBytes(clientId);
+        var body = new List<byte> { 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 5, 0x02, (byte)(keepAliveSeconds >> 8), (byte)keepAliveSeconds, 0 };
+        body.Add((byte)(id.Length >> 8));
+        body.Add((byte)id.Length);
+        body.AddRange(id);
+        return WithFixedHeader(0x10, body);
+    }
+
+    /// <summary>MQTT 5 QoS 1 PUBLISH without properties [MQTT 5 §3.3].</summary>
+    private static byte[] EncodePublish(string topic, ushort packetId, byte[] payload)
+    {
+        var name = Encoding.UTF8.GetBytes(topic);
+        var body = new List<byte>(name.Length + payload.Length + 8) { (byte)(name.Length >> 8), (byte)name.Length };
+        body.AddRange(name);
+        body.Add((byte)(packetId >> 8));
+        body.Add((byte)packetId);
+        body.Add(0);
+        body.AddRange(payload);
+        return WithFixedHeader(0x32, body);
+    }
+
+    private static byte[] WithFixedHeader(byte first, List<byte> body)
+    {
+        var packet = new List<byte>(body.Count + 5) { first };
+        var remaining = body.Count;
+        do
+        {
+            var digit = (byte)(remaining % 128);
+            remaining /= 128;
+            packet.Add(remaining > 0 ? (byte)(digit | 0x80) : digit);
+        }
+        while (remaining > 0);
+        packet.AddRange(body);
+        return [.. packet];
+    }
+
+    /// <summary>Length of the first whole packet in <paramref name="buffer"/> (fixed header + remaining length), or false when it is not all there yet.</summary>
+    private static bool TryReadPacketLength(ReadOnlySpan<byte> buffer, out int packetLength)
+    {
+        packetLength = 0;
+        var remaining = 0;
+        for (var i = 1; i < Math.Min(buffer.Length, 5); i++)
+        {
+            remaining |= (buffer[i] & 0x7F) << (7 * (i - 1));
+            if ((buffer[i] & 0x80) == 0)
+            {
+                packetLength = 1 + i + remaining;
+                return packetLength <= buffer.Length;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Ingest.Mqtt;
-using Ingest.Mqtt.Protocol;
+using Ingest.Pipeline.Publishing.Mqtt;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
 
 namespace Ingest.Gateway.Cli;
 
@@ -29,7 +31,7 @@ internal static class BrokerCheckCommand
 
     public static Command Create()
     {
-        var brokerOption = new Option<string>("--broker") { Description = "Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP)", Required = true };
+        var brokerOption = new Option<string>("--broker") { Description = "Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP; wss://host/mqtt or ws:// when only web ports are open)", Required = true };
         var userOption = new Option<string?>("--username") { Description = "User name for the broker" };
         var passwordOption = new Option<string?>("--password") { Description = "Password for the broker (or set WEARABLE_MQTT_PASSWORD)" };
         var caOption = new Option<FileInfo?>("--ca-file") { Description = "PEM file with the certificate authority that signed the broker's certificate" };
@@ -74,55 +76,66 @@ internal static class BrokerCheckCommand
 
     private static async Task<int> RunAsync(Request request, TextWriter output, CancellationToken cancellationToken)
     {
-        if (!MqttBrokerAddress.TryParse(request.Broker, out var address, out var addressError))
+        if (!MqttBrokerUrl.TryParse(request.Broker, out var broker, out var addressError))
         {
             await output.WriteLineAsync("✗ " + addressError).ConfigureAwait(false);
             return UsageError;
         }
 
-        MqttTlsOptions? tls = null;
-        if (address.UseTls)
-        {
-            try
-            {
-                tls = BuildTls(request);
-            }
-            catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
-            {
-                await output.WriteLineAsync("✗ Could not read the certificate files: " + ex.Message).ConfigureAwait(false);
-                return UsageError;
-            }
-        }
-        else if (request.CaFile is not null || request.CertFile is not null)
-        {
-            await output.WriteLineAsync("! Certificate files are ignored for mqtt:// (plain TCP); use mqtts:// for TLS.").ConfigureAwait(false);
-        }
-
-        var clientId = "wi-check-" + Sanitize(request.HubId) + "-" + Guid.NewGuid().ToString("N")[..6];
-        var topic = request.StatusTopic ?? $"wearable-ingest/hubs/{Sanitize(request.HubId)}/status";
-        var options = new MqttClientOptions
-        {
-            Host = address.Host,
-            Port = address.Port,
-            Tls = tls,
-            ClientId = clientId,
-            UserName = request.UserName,
-            Password = request.Password is null ? null : Encoding.UTF8.GetBytes(request.Password),
-            ProtocolVersion = request.Version,
-            ConnectTimeout = request.Timeout,
-            AutoReconnect = false,
-        };
-
-        await output.WriteLineAsync($"Connecting to {address} …").ConfigureAwait(false);
-        await using var client = new MqttClient(options);
-        MqttConnectResult connected;
+        MqttTlsSettings? tls = null;
+        var hasTlsOptions = request.CaFile is not null || request.CertFile is not null || request.KeyFile is not null || request.Pins.Length > 0 || request.ServerName is not null;
         try
         {
-            connected = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (broker.UsesTls)
+            {
+                tls = MqttTlsSettings.FromFiles(request.CaFile?.FullName, request.CertFile?.FullName, request.KeyFile?.FullName, request.Pins, request.ServerName);
+            }
+            else if (hasTlsOptions)
+            {
+                await output.WriteLineAsync($"! Certificate, pin and server-name options are ignored for {broker} (not encrypted); use mqtts:// or wss:// for TLS.").ConfigureAwait(false);
+            }
+        }
+        catch (MqttOptionsException ex)
+        {
+            await output.WriteLineAsync("✗ " + ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var hubId = Sanitize(request.HubId);
+        var topic = request.StatusTopic ?? $"wearable-ingest/hubs/{hubId}/status";
+        var options = new MqttPublisherOptions
+        {
+            Broker = broker,
+            ClientId = "wi-check-" + hubId[..Math.Min(hubId.Length, 40)] + "-" + Guid.NewGuid().ToString("N")[..6],
+            UserName = request.UserName,
+            Password = request.Password,
+            Tls = tls,
+            ProtocolVersion = request.Version,
+            ConnectTimeout = request.Timeout,
+            PublishTimeout = request.Timeout,
+            AutoReconnect = false,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (MqttOptionsException ex)
+        {
+            await output.WriteLineAsync("✗ " + ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var publisher = new MqttPublisher(options);
+        await using var _ = publisher.ConfigureAwait(false);
+        await output.WriteLineAsync($"Connecting to {broker} …").ConfigureAwait(false);
+        MqttConnectionInfo connected;
+        try
+        {
+            connected = await publisher.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (MqttConnectException ex)
         {
-            await output.WriteLineAsync("✗ " + Explain(ex, address, request)).ConfigureAwait(false);
+            await output.WriteLineAsync("✗ " + Explain(ex, broker, request)).ConfigureAwait(false);
             await output.WriteLineAsync("  Details: " + ex.Message).ConfigureAwait(false);
             return ConnectFailed;
         }
@@ -130,11 +143,12 @@ internal static class BrokerCheckCommand
         var limits = connected.Limits;
         await output.WriteLineAsync(
             $"✓ Connected with MQTT {(connected.ProtocolVersion == MqttProtocolVersion.V500 ? "5.0" : "3.1.1")}{(tls is null ? " (not encrypted)" : " over TLS")}" +
-            (connected.ProtocolVersion == MqttProtocolVersion.V311 && request.Version == MqttProtocolVersion.V500 ? " — the broker does not speak MQTT 5, so the hub will use 3.1.1" : string.Empty))
+            (broker.UsesWebSocket ? " through a WebSocket" : string.Empty) +
+            (connected.FellBackToV311 ? " — the broker does not speak MQTT 5, so the hub will use 3.1.1 (batch properties travel only in the Arrow metadata)" : string.Empty))
             .ConfigureAwait(false);
         await output.WriteLineAsync("  Broker limits: " + string.Join(", ",
             $"receive maximum {limits.ReceiveMaximum.ToString(CultureInfo.InvariantCulture)}",
-            $"maximum packet size {(limits.MaximumPacketSize >= MqttLimits.MaxPacketSize ? "no limit" : limits.MaximumPacketSize.ToString("N0", CultureInfo.InvariantCulture) + " bytes")}",
+            $"maximum packet size {(limits.MaximumPacketSize >= MqttServerLimits.NoPacketSizeLimit ? "no limit" : limits.MaximumPacketSize.ToString("N0", CultureInfo.InvariantCulture) + " bytes")}",
             $"topic aliases {limits.TopicAliasMaximum.ToString(CultureInfo.InvariantCulture)}",
             $"maximum QoS {((int)limits.MaximumQoS).ToString(CultureInfo.InvariantCulture)}",
             $"retained messages {(limits.RetainAvailable ? "yes" : "no")}",
@@ -145,22 +159,20 @@ internal static class BrokerCheckCommand
         timeout.CancelAfter(request.Timeout);
         try
         {
-            var subscribed = await client.SubscribeAsync(topic, MqttQualityOfService.AtLeastOnce, timeout.Token).ConfigureAwait(false);
-            if (!subscribed.IsSuccess)
+            var subscribed = await publisher.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token).ConfigureAwait(false);
+            if (subscribed > MqttClientSubscribeResultCode.GrantedQoS2)
             {
-                await output.WriteLineAsync($"✗ The broker does not let this user read {topic} ({subscribed.ReasonCodes[0]}). Ask the broker administrator to allow it.").ConfigureAwait(false);
+                await output.WriteLineAsync($"✗ The broker does not let this user read {topic} ({subscribed}). Ask the broker administrator to allow it.").ConfigureAwait(false);
                 return RoundTripFailed;
             }
 
             var marker = "broker-check " + Guid.NewGuid().ToString("N");
-            var properties = new MqttProperties { ContentType = "text/plain", MessageExpiryInterval = 60 };
-            properties.UserProperties.Add(new MqttUserProperty("check", "true"));
+            var properties = new MqttPublishProperties { ContentType = "text/plain", MessageExpirySeconds = 60, UserProperties = [KeyValuePair.Create("check", "true")] };
             var stopwatch = Stopwatch.StartNew();
-            var published = await client.PublishAsync(topic, Encoding.UTF8.GetBytes(marker), MqttQualityOfService.AtLeastOnce, properties: properties,
-                cancellationToken: timeout.Token).ConfigureAwait(false);
+            var published = await publisher.PublishAsync(topic, Encoding.UTF8.GetBytes(marker), properties, cancellationToken: timeout.Token).ConfigureAwait(false);
             if (!published.IsSuccess)
             {
-                await output.WriteLineAsync($"✗ The broker did not accept the test message on {topic}: {published.ReasonCode} {published.ReasonString}. " +
+                await output.WriteLineAsync($"✗ The broker did not accept the test message on {topic}: {published}. " +
                     "Ask the broker administrator whether this user may publish there.").ConfigureAwait(false);
                 return RoundTripFailed;
             }
@@ -168,7 +180,7 @@ internal static class BrokerCheckCommand
             await output.WriteLineAsync($"✓ Published a test message to {topic} (QoS 1, acknowledged)").ConfigureAwait(false);
             while (true)
             {
-                var message = await client.ReceivedMessages.ReadAsync(timeout.Token).ConfigureAwait(false);
+                var message = await publisher.ReceivedMessages.ReadAsync(timeout.Token).ConfigureAwait(false);
                 if (message.Topic == topic && Encoding.UTF8.GetString(message.Payload.Span) == marker)
                 {
                     break;
@@ -182,69 +194,46 @@ internal static class BrokerCheckCommand
             await output.WriteLineAsync($"✗ The test message did not come back within {request.Timeout.TotalSeconds:0} s. The broker may not deliver {topic} to this user.").ConfigureAwait(false);
             return RoundTripFailed;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
+        catch (Exception ex) when (ex is MqttCommunicationException or IOException or InvalidOperationException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
         {
             await output.WriteLineAsync("✗ The connection broke during the test: " + ex.Message).ConfigureAwait(false);
             return RoundTripFailed;
         }
 
-        await client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await publisher.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync("All checks passed: this hub can send data to the broker.").ConfigureAwait(false);
         return Success;
     }
 
-    private static MqttTlsOptions BuildTls(Request request)
-    {
-        X509Certificate2Collection? roots = null;
-        if (request.CaFile is { } caFile)
-        {
-            roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile.FullName);
-        }
-
-        X509Certificate2? clientCertificate = null;
-        if (request.CertFile is { } certFile)
-        {
-            using var pem = X509Certificate2.CreateFromPemFile(certFile.FullName, request.KeyFile?.FullName);
-            clientCertificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-        }
-
-        return new MqttTlsOptions
-        {
-            TrustedCertificateAuthorities = roots,
-            ClientCertificate = clientCertificate,
-            PinnedPublicKeySha256 = request.Pins.Length > 0 ? request.Pins : null,
-            TargetHost = request.ServerName,
-        };
-    }
-
-    private static string Explain(MqttConnectException error, MqttBrokerAddress address, Request request) => error.Failure switch
+    private static string Explain(MqttConnectException error, MqttBrokerUrl broker, Request request) => error.Failure switch
     {
         MqttConnectFailure.ConnectionRefused =>
-            $"Nothing is listening on {address.Host} port {address.Port}: the port is closed. Check the port number and that the broker is running and reachable from this hub.",
+            $"Nothing is listening on {broker.Host} port {broker.Port}: the port is closed. Check the port number and that the broker is running and reachable from this hub.",
         MqttConnectFailure.HostNotFound =>
-            $"The name '{address.Host}' could not be found. Check the spelling of the broker address and this hub's network (DNS) settings.",
+            $"The name '{broker.Host}' could not be found. Check the spelling of the broker address and this hub's network (DNS) settings.",
         MqttConnectFailure.NetworkUnreachable =>
-            $"{address.Host} cannot be reached from this hub. Check the network cable or Wi-Fi and any firewall between the hub and the broker.",
+            $"{broker.Host} cannot be reached from this hub. Check the network cable or Wi-Fi and any firewall between the hub and the broker.",
         MqttConnectFailure.Timeout =>
-            $"{address.Host} did not answer in time. A firewall may be dropping the connection, or the broker is overloaded.",
+            $"{broker.Host} did not answer in time. A firewall may be dropping the connection, or the broker is overloaded.",
         MqttConnectFailure.TlsUntrustedCertificate =>
             "The broker's certificate is not signed by a certificate authority this hub trusts (unknown CA). " +
             (request.CaFile is null ? "Ask the trial's IT contact for the CA certificate and pass it with --ca-file." : $"Check that {request.CaFile.Name} is the CA that signed the broker's certificate."),
         MqttConnectFailure.TlsNameMismatch =>
-            $"The broker's certificate is not valid for the name '{request.ServerName ?? address.Host}' (wrong host name). Use the exact host name written on the certificate.",
+            $"The broker's certificate is not valid for the name '{request.ServerName ?? broker.Host}' (wrong host name). Use the exact host name written on the certificate.",
         MqttConnectFailure.TlsPinMismatch =>
-            "The broker's key does not match the pinned key. The broker's certificate was replaced, or this is not the right broker: contact the trial's IT contact.",
+            "The broker's key does not match the pinned key (--pin-sha256). The broker's certificate was replaced, or this is not the right broker: contact the trial's IT contact.",
         MqttConnectFailure.TlsHandshakeFailed =>
             "The secure (TLS) connection could not be set up. If the broker requires a client certificate, pass --cert-file and --key-file; check the broker uses TLS on this port.",
         MqttConnectFailure.ConnectionClosed =>
             "The broker closed the connection without accepting it. " +
-            (address.UseTls ? "It may require a client certificate (--cert-file/--key-file)." : "If the broker expects TLS on this port, use mqtts:// instead of mqtt://."),
-        MqttConnectFailure.Refused when error.ReasonCode is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized =>
+            (broker.UsesTls ? "It may require a client certificate (--cert-file/--key-file)." : "If the broker expects TLS on this port, use mqtts:// instead of mqtt://."),
+        MqttConnectFailure.CredentialsRefused =>
             "The broker refused the credentials: the user name or password is wrong, or this user may not connect. Check --username and --password.",
+        MqttConnectFailure.WebSocketFailed =>
+            $"The WebSocket connection to {broker} failed. Check the path after the port (often /mqtt) and that the broker offers MQTT over WebSocket there.",
         MqttConnectFailure.Refused =>
-            $"The broker refused the connection: {error.ReasonCode} (0x{(byte)error.ReasonCode:X2}).",
-        _ => "The broker answered with something that is not valid MQTT. Check the address points to an MQTT broker.",
+            $"The broker refused the connection: {error.ReasonCode} (0x{(int)(error.ReasonCode ?? 0):X2}).",
+        _ => "The connection failed for a reason this hub cannot tell apart; see the details below.",
     };
 
     private static string Sanitize(string value)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ingest.Gateway.Cli;
-using Ingest.Mqtt;
+using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Tests.Mqtt.Support;
 using Ingest.Tests.Support;
 
@@ -75,21 +75,19 @@ public sealed class BrokerCheckCommandTests
         Assert.Contains("the port is closed", output, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("mqtts://broker.example.org", "broker.example.org", 8883, true)]
-    [InlineData("mqtt://10.0.0.5:1884", "10.0.0.5", 1884, false)]
-    [InlineData("broker.local", "broker.local", 1883, false)]
-    [InlineData("ssl://[::1]:8884", "::1", 8884, true)]
-    public void MqttBrokerAddress_TryParse_UnderstandsWhatPeopleWrite(string text, string host, int port, bool tls)
-    {
-        Assert.True(MqttBrokerAddress.TryParse(text, out var address, out var error), error);
-        Assert.Equal(new MqttBrokerAddress(host, port, tls), address);
-    }
-
     [Fact]
-    public void MqttBrokerAddress_TryParse_RejectsOtherSchemesInWords()
+    public async Task Check_BadOptions_ExitTwoNamingWhatToChange()
     {
-        Assert.False(MqttBrokerAddress.TryParse("http://broker", out _, out var error));
-        Assert.Contains("mqtts://", error, StringComparison.Ordinal);
+        var (inUrl, inUrlOutput) = await RunAsync("--broker", "mqtts://alice:s3cret@broker.example.org");
+        Assert.Equal(BrokerCheckCommand.UsageError, inUrl);
+        Assert.Contains("--username and --password", inUrlOutput, StringComparison.Ordinal);
+
+        var (keyOnly, keyOnlyOutput) = await RunAsync("--broker", "mqtts://broker.example.org", "--key-file", "client.key");
+        Assert.Equal(BrokerCheckCommand.UsageError, keyOnly);
+        Assert.Contains("--key-file was given without --cert-file", keyOnlyOutput, StringComparison.Ordinal);
+
+        var (scheme, schemeOutput) = await RunAsync("--broker", "http://broker");
+        Assert.Equal(BrokerCheckCommand.UsageError, scheme);
+        Assert.Contains("mqtts://", schemeOutput, StringComparison.Ordinal);
     }
 }

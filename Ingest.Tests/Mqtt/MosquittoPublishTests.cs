@@ -1,210 +1,195 @@
 using System.Text;
-using Ingest.Mqtt;
-using Ingest.Mqtt.Protocol;
+using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Tests.Mqtt.Support;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using static Ingest.Tests.Mqtt.Support.MqttTestClients;
 
 namespace Ingest.Tests.Mqtt;
 
-/// <summary>The client against a real mosquitto 2.0 started on a free loopback port: connect, pipelined publish, subscribe, keep-alive.</summary>
+/// <summary>Our MQTTnet layer against a real mosquitto 2.0 on a free loopback port: MQTT 5 and forced 3.1.1, pipelined QoS 1, properties, large payloads, the Will.</summary>
 public sealed class MosquittoPublishTests
 {
-    internal static MqttClientOptions Options(MosquittoBroker broker, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500) => new()
+    private static MqttPublishProperties BatchProperties() => new()
     {
-        Host = "127.0.0.1",
-        Port = broker.Port,
-        ClientId = clientId,
-        ProtocolVersion = version,
+        ContentType = "application/vnd.apache.arrow.stream",
+        ResponseTopic = "hub/receipts",
+        CorrelationData = new byte[] { 0xCA, 0xFE },
+        UserProperties = [KeyValuePair.Create("schema", "hr.v1"), KeyValuePair.Create("seq", "42")],
     };
 
     [Fact]
-    public async Task ConnectAsync_V5_ReportsNegotiatedVersionAndMosquittoLimits()
+    public async Task ConnectAsync_V5_ReportsNegotiatedVersionLimitsAndWindow()
     {
         await using var broker = await MosquittoBroker.StartAsync("limits-default");
-        await using var client = new MqttClient(Options(broker, "limits"));
-        var result = await client.ConnectAsync();
+        await using var publisher = new MqttPublisher(Options(broker, "limits"));
+        var connected = await publisher.ConnectAsync();
 
-        Assert.Equal(MqttProtocolVersion.V500, result.ProtocolVersion);
-        Assert.False(result.SessionPresent);
-        Assert.Equal(20, result.Limits.ReceiveMaximum);
-        Assert.Equal(10, result.Limits.TopicAliasMaximum);
-        Assert.Equal(MqttQualityOfService.ExactlyOnce, result.Limits.MaximumQoS);
-        Assert.True(client.IsConnected);
+        Assert.Equal(MqttProtocolVersion.V500, connected.ProtocolVersion);
+        Assert.False(connected.FellBackToV311);
+        Assert.Equal(20, connected.Limits.ReceiveMaximum);
+        Assert.Equal(10, connected.Limits.TopicAliasMaximum);
+        Assert.Equal(MqttQualityOfServiceLevel.ExactlyOnce, connected.Limits.MaximumQoS);
+        Assert.Equal(MqttServerLimits.NoPacketSizeLimit, connected.Limits.MaximumPacketSize);
+        // Our window (64 by default) is lowered to mosquitto's Receive Maximum of 20.
+        Assert.Equal(20, connected.InFlightWindow);
+        Assert.True(publisher.IsConnected);
     }
 
     [Theory]
     [InlineData(MqttProtocolVersion.V500)]
     [InlineData(MqttProtocolVersion.V311)]
-    public async Task PublishAsync_ThousandsPipelinedAtEveryQoS_AllAccepted(MqttProtocolVersion version)
+    public async Task PublishAsync_ThousandsPipelined_AllAcknowledgedAndAllArrive(MqttProtocolVersion version)
     {
         await using var broker = await MosquittoBroker.StartAsync("pipelined");
-        await using var client = new MqttClient(Options(broker, "pipelined", version));
-        await client.ConnectAsync();
-        var payload = new byte[244];
-        var tasks = new List<Task<PublishResult>>();
-        foreach (var qos in new[] { MqttQualityOfService.AtMostOnce, MqttQualityOfService.AtLeastOnce, MqttQualityOfService.ExactlyOnce })
-        {
-            for (var i = 0; i < 2000; i++)
-            {
-                tasks.Add(client.PublishAsync("bench/" + (int)qos, payload, qos).AsTask());
-            }
-        }
+        await using var subscriber = await SubscriberAsync(Options(broker, "pipelined-sub"), "bench/#");
+        await using var publisher = new MqttPublisher(Options(broker, "pipelined", version));
+        var connected = await publisher.ConnectAsync();
+        Assert.Equal(version, connected.ProtocolVersion);
 
-        var results = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+        const int count = 3000;
+        var peak = 0;
+        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var publish = publisher.PublishAsync("bench/x", BitConverter.GetBytes(i), BatchProperties());
+            InterlockedMax(ref peak, publisher.InFlightCount);
+            return await publish;
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
         Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
-        if (version == MqttProtocolVersion.V500)
+        Assert.InRange(peak, 1, connected.InFlightWindow);
+        Assert.Equal(0, publisher.InFlightCount);
+        var seen = new HashSet<int>();
+        while (seen.Count < count)
         {
-            // mosquitto answers QoS 1 without subscribers with 0x10, which is success (protocols.md §2.7).
-            Assert.Contains(results, r => r.ReasonCode == MqttReasonCode.NoMatchingSubscribers);
-
-            // Beyond its Receive Maximum of 20 mosquitto would answer QoS 2 with PUBREC 0x97: all accepted proves we stayed within it.
-            Assert.DoesNotContain(results, r => r.ReasonCode == MqttReasonCode.QuotaExceeded);
-        }
-
-        Assert.Equal(0, client.InFlightCount);
-    }
-
-    [Fact]
-    public async Task SubscribeAsync_PublishWithProperties_SubscriberReceivesThemAtEveryQoS()
-    {
-        await using var broker = await MosquittoBroker.StartAsync("properties");
-        await using var subscriber = new MqttClient(Options(broker, "sub"));
-        await using var publisher = new MqttClient(Options(broker, "pub"));
-        await subscriber.ConnectAsync();
-        await publisher.ConnectAsync();
-        var subscribed = await subscriber.SubscribeAsync("hub/+/batch", MqttQualityOfService.ExactlyOnce);
-        Assert.Equal([MqttReasonCode.GrantedQoS2], subscribed.ReasonCodes);
-
-        var properties = new MqttProperties
-        {
-            ContentType = "application/vnd.apache.arrow.stream",
-            PayloadFormatIndicator = 0,
-            MessageExpiryInterval = 3600,
-            ResponseTopic = "hub/receipts",
-            CorrelationData = new byte[] { 0xCA, 0xFE },
-        };
-        properties.UserProperties.Add(new MqttUserProperty("schema", "hr.v1"));
-        properties.UserProperties.Add(new MqttUserProperty("seq", "42"));
-        for (var qos = 0; qos <= 2; qos++)
-        {
-            var result = await publisher.PublishAsync($"hub/{qos}/batch", Encoding.UTF8.GetBytes("payload-" + qos), (MqttQualityOfService)qos, properties: properties);
-            Assert.Equal(MqttPublishOutcome.Accepted, result.Outcome);
-            Assert.Equal(MqttReasonCode.Success, result.ReasonCode);
-        }
-
-        for (var qos = 0; qos <= 2; qos++)
-        {
-            var message = await subscriber.ReceivedMessages.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal($"hub/{qos}/batch", message.Topic);
-            Assert.Equal("payload-" + qos, Encoding.UTF8.GetString(message.Payload.Span));
-            Assert.Equal((MqttQualityOfService)qos, message.QualityOfService);
-            Assert.Equal("application/vnd.apache.arrow.stream", message.Properties?.ContentType);
-            Assert.Equal("hub/receipts", message.Properties?.ResponseTopic);
-            Assert.Equal("CAFE", Convert.ToHexString(message.Properties!.CorrelationData!.Value.Span));
-            Assert.Equal([new MqttUserProperty("schema", "hr.v1"), new MqttUserProperty("seq", "42")], message.Properties.UserProperties);
+            seen.Add(BitConverter.ToInt32((await ReceiveAsync(subscriber)).Payload.Span));
         }
     }
 
     [Theory]
-    [InlineData(MqttQualityOfService.AtMostOnce)]
-    [InlineData(MqttQualityOfService.AtLeastOnce)]
-    [InlineData(MqttQualityOfService.ExactlyOnce)]
-    public async Task PublishAsync_LargePayloadsSentWithoutCopy_ArriveByteForByte(MqttQualityOfService qos)
+    [InlineData(MqttProtocolVersion.V500)]
+    [InlineData(MqttProtocolVersion.V311)]
+    public async Task PublishAsync_BatchProperties_ArriveUnderMqtt5AndAreDroppedUnder311(MqttProtocolVersion version)
+    {
+        await using var broker = await MosquittoBroker.StartAsync("properties");
+        await using var subscriber = await SubscriberAsync(Options(broker, "props-sub"), "hub/+/batch");
+        await using var publisher = new MqttPublisher(Options(broker, "props-pub", version));
+        await publisher.ConnectAsync();
+
+        // Under 3.1.1 MQTTnet would throw NotSupportedException for these; the layer drops them and still publishes.
+        var result = await publisher.PublishAsync("hub/7/batch", "payload"u8.ToArray(), BatchProperties());
+        Assert.Equal(PublishOutcome.Accepted, result.Outcome);
+        Assert.Equal(PublishReasonCode.Success, result.ReasonCode);
+
+        var message = await ReceiveAsync(subscriber);
+        Assert.Equal("payload", Encoding.UTF8.GetString(message.Payload.Span));
+        if (version == MqttProtocolVersion.V500)
+        {
+            Assert.Equal("application/vnd.apache.arrow.stream", message.ContentType);
+            Assert.Equal("hub/receipts", message.ResponseTopic);
+            Assert.Equal("CAFE", Convert.ToHexString(message.CorrelationData!.Value.Span));
+            Assert.Equal([KeyValuePair.Create("schema", "hr.v1"), KeyValuePair.Create("seq", "42")], message.UserProperties);
+        }
+        else
+        {
+            Assert.Null(message.ContentType);
+            Assert.Null(message.CorrelationData);
+            Assert.Empty(message.UserProperties);
+        }
+    }
+
+    [Fact]
+    public async Task PublishAsync_NoSubscriber_IsSuccessWithReason0x10()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("no-subscriber");
+        await using var publisher = new MqttPublisher(Options(broker, "lonely"));
+        await publisher.ConnectAsync();
+        var result = await publisher.PublishAsync("nobody/listens", new byte[] { 1 });
+        Assert.True(result.IsSuccess, result.ToString());
+        Assert.Equal(PublishReasonCode.NoMatchingSubscribers, result.ReasonCode);
+    }
+
+    [Fact]
+    public async Task PublishAsync_LargePayloads_ArriveByteForByte()
     {
         await using var broker = await MosquittoBroker.StartAsync("large");
-        await using var subscriber = new MqttClient(new MqttClientOptions
-        {
-            Host = "127.0.0.1", Port = broker.Port, ClientId = "large-sub", MaximumIncomingPacketSize = 4 * 1024 * 1024,
-        });
-        await using var publisher = new MqttClient(Options(broker, "large-pub"));
-        await subscriber.ConnectAsync();
+        await using var subscriber = await SubscriberAsync(Options(broker, "large-sub"), "large/#");
+        await using var publisher = new MqttPublisher(Options(broker, "large-pub"));
         await publisher.ConnectAsync();
-        await subscriber.SubscribeAsync("large/#", MqttQualityOfService.ExactlyOnce);
-        var payloads = new[] { 8 * 1024, 64 * 1024, 1024 * 1024 + 7 }.Select(size =>
+        var payloads = new[] { 16 * 1024, 128 * 1024, 1024 * 1024 + 7 }.Select(size =>
         {
             var bytes = new byte[size];
             new Random(size).NextBytes(bytes);
             return bytes;
         }).ToArray();
 
-        var results = await Task.WhenAll(payloads.Select(p => publisher.PublishAsync("large/x", p, qos).AsTask()));
-        Assert.All(results, r => Assert.True(r.IsSuccess));
+        var results = await Task.WhenAll(payloads.Select(p => publisher.PublishAsync("large/x", p).AsTask()));
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.ToString()));
         foreach (var expected in payloads)
         {
-            var message = await subscriber.ReceivedMessages.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            var message = await ReceiveAsync(subscriber);
             Assert.True(expected.AsSpan().SequenceEqual(message.Payload.Span), $"payload of {expected.Length} bytes differs");
         }
     }
 
     [Fact]
-    public async Task SubscribeAsync_SharedSubscription_SplitsMessagesBetweenMembers()
-    {
-        await using var broker = await MosquittoBroker.StartAsync("shared");
-        await using var a = new MqttClient(Options(broker, "member-a"));
-        await using var b = new MqttClient(Options(broker, "member-b"));
-        await using var publisher = new MqttClient(Options(broker, "shared-pub"));
-        await a.ConnectAsync();
-        await b.ConnectAsync();
-        await publisher.ConnectAsync();
-        var subscription = new MqttSubscription { TopicFilter = "$share/receipts/hub/+/receipt", MaximumQoS = MqttQualityOfService.AtLeastOnce, RetainHandling = MqttRetainHandling.DoNotSend };
-        Assert.True((await a.SubscribeAsync([subscription])).IsSuccess);
-        Assert.True((await b.SubscribeAsync([subscription])).IsSuccess);
-
-        const int count = 200;
-        var results = await Task.WhenAll(Enumerable.Range(0, count).Select(i => publisher.PublishAsync($"hub/{i}/receipt", BitConverter.GetBytes(i)).AsTask()));
-        Assert.All(results, r => Assert.True(r.IsSuccess));
-
-        var received = 0;
-        var perMember = new int[2];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (received < count)
-        {
-            var fromA = a.ReceivedMessages.TryRead(out _);
-            var fromB = b.ReceivedMessages.TryRead(out _);
-            perMember[0] += fromA ? 1 : 0;
-            perMember[1] += fromB ? 1 : 0;
-            received += (fromA ? 1 : 0) + (fromB ? 1 : 0);
-            if (!fromA && !fromB)
-            {
-                await Task.Delay(10, timeout.Token);
-            }
-        }
-
-        Assert.Equal(count, perMember[0] + perMember[1]);
-        Assert.True(perMember[0] > 0 && perMember[1] > 0, $"both members get a share: {perMember[0]} / {perMember[1]}");
-        var unsubscribed = await a.UnsubscribeAsync([subscription.TopicFilter]);
-        Assert.True(unsubscribed.IsSuccess);
-    }
-
-    [Fact]
-    public async Task KeepAlive_IdleConnection_StaysUpWithPingReq()
-    {
-        await using var broker = await MosquittoBroker.StartAsync("keepalive");
-        await using var client = new MqttClient(Options(broker, "idle"));
-        await client.ConnectAsync();
-        await Task.Delay(TimeSpan.FromSeconds(0.2));
-        await using var idle = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "idle-1s", KeepAliveSeconds = 1 });
-        await idle.ConnectAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
-        Assert.True(idle.IsConnected);
-        Assert.True(idle.ConnectionEvents.TryRead(out var connected));
-        Assert.Equal(MqttConnectionEventKind.Connected, connected.Kind);
-        Assert.False(idle.ConnectionEvents.TryRead(out var unexpected), unexpected.ToString());
-        var result = await idle.PublishAsync("after/idle", new byte[] { 1 });
-        Assert.True(result.IsSuccess);
-    }
-
-    [Fact]
-    public async Task DisconnectAsync_InFlightPublishesResolvedAndClientClosed()
+    public async Task PublishAsync_AfterDisconnect_IsNotConnectedNeverSuccess()
     {
         await using var broker = await MosquittoBroker.StartAsync("disconnect");
-        var client = new MqttClient(Options(broker, "bye"));
-        await client.ConnectAsync();
-        Assert.True((await client.PublishAsync("a", new byte[] { 1 })).IsSuccess);
-        await client.DisconnectAsync();
-        Assert.False(client.IsConnected);
-        var late = await client.PublishAsync("a", new byte[] { 1 });
-        Assert.Equal(MqttPublishOutcome.Aborted, late.Outcome);
-        await client.DisposeAsync();
-        Assert.Contains("bye", broker.Log, StringComparison.Ordinal);
+        var publisher = new MqttPublisher(Options(broker, "bye"));
+        Assert.Equal(PublishOutcome.NotConnected, (await publisher.PublishAsync("a", new byte[] { 1 })).Outcome);
+        await publisher.ConnectAsync();
+        Assert.True((await publisher.PublishAsync("a", new byte[] { 1 })).IsSuccess);
+        await publisher.DisconnectAsync();
+        Assert.False(publisher.IsConnected);
+        var late = await publisher.PublishAsync("a", new byte[] { 1 });
+        Assert.Equal(PublishOutcome.NotConnected, late.Outcome);
+        await publisher.DisposeAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.ConnectAsync());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Will_RetainedOfflineStatusPublishedOnlyWhenTheHubVanishes(bool vanish)
+    {
+        await using var broker = await MosquittoBroker.StartAsync("will-" + vanish);
+        var hub = new MqttPublisher(Options(broker, "hub-7") with { Will = MqttOfflineWill.For("hub/7/status"), AutoReconnect = false });
+        await hub.ConnectAsync();
+        Assert.True((await hub.PublishAsync("hub/7/status", "online"u8.ToArray(), retain: true)).IsSuccess);
+
+        if (vanish)
+        {
+            // DISCONNECT with reason 0x04 asks the broker to publish the Will, as a lost connection would.
+            await hub.DisconnectAsync(publishWill: true);
+        }
+        else
+        {
+            await hub.DisconnectAsync();
+        }
+
+        await hub.DisposeAsync();
+        await Task.Delay(300);
+
+        // A watcher that arrives later sees the retained status: the Will is retained, so dashboards show the hub offline.
+        await using var watcher = await SubscriberAsync(Options(broker, "watcher"), "hub/+/status");
+        var status = await ReceiveAsync(watcher);
+        Assert.True(status.Retained);
+        Assert.Equal(vanish ? "offline" : "online", Encoding.UTF8.GetString(status.Payload.Span));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }

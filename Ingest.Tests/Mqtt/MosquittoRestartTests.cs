@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using Ingest.Mqtt;
-using Ingest.Mqtt.Protocol;
+using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Tests.Mqtt.Support;
 using Xunit.Abstractions;
+using static Ingest.Tests.Mqtt.Support.MqttTestClients;
 
 namespace Ingest.Tests.Mqtt;
 
 /// <summary>
-/// Thousands of QoS 1 and QoS 2 publishes through a persistent mosquitto that is restarted mid-stream; a real
-/// subscriber (our client, persistent session) proves every message arrived. WEARABLE_STRESS=1 scales it up
-/// (50,000 per QoS, three restarts).
+/// Thousands of QoS 1 publishes through a persistent mosquitto that is restarted mid-stream. The test plays the spool:
+/// every message whose result is not success is published again once the layer has reconnected by itself; a real
+/// subscriber (persistent session, our layer) proves every id arrived, duplicates allowed. WEARABLE_STRESS=1 scales it
+/// up (50,000 messages, three restarts).
 /// </summary>
 public sealed class MosquittoRestartTests
 {
@@ -25,27 +26,21 @@ public sealed class MosquittoRestartTests
     private static bool Stress => Environment.GetEnvironmentVariable("WEARABLE_STRESS") == "1";
 
     [Fact]
-    public async Task Publish_BrokerRestartedMidStream_EveryQoS1AndQoS2MessageArrives()
+    public async Task Publish_BrokerRestartedUnderQoS1Load_EveryMessageArrivesAfterRepublish()
     {
-        var perQoS = Stress ? 50_000 : 2_500;
+        var count = Stress ? 50_000 : 5_000;
         var restarts = Stress ? 3 : 1;
         await using var broker = await MosquittoBroker.StartAsync("restart", persistence: true);
-        MqttClientOptions Options(string id) => new()
+        MqttPublisherOptions Persistent(string id) => Options(broker, id) with
         {
-            Host = "127.0.0.1",
-            Port = broker.Port,
-            ClientId = id,
-            CleanStart = false,
-            SessionExpiryInterval = 3600,
+            SessionExpirySeconds = 3600,
             KeepAliveSeconds = 5,
             ReconnectMinimumDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaximumDelay = TimeSpan.FromMilliseconds(500),
-            ReceiveMaximum = 100,
+            PublishTimeout = TimeSpan.FromSeconds(10),
         };
 
-        await using var subscriber = new MqttClient(Options("restart-sub"));
-        await subscriber.ConnectAsync();
-        Assert.True((await subscriber.SubscribeAsync("restart/#", MqttQualityOfService.ExactlyOnce)).IsSuccess);
+        await using var subscriber = await SubscriberAsync(Persistent("restart-sub"), "restart/#");
         var received = new ConcurrentDictionary<string, int>();
         var drain = Task.Run(async () =>
         {
@@ -55,37 +50,33 @@ public sealed class MosquittoRestartTests
             }
         });
 
-        await using var publisher = new MqttClient(Options("restart-pub"));
+        await using var publisher = new MqttPublisher(Persistent("restart-pub"));
         await publisher.ConnectAsync();
-        var keys = new List<(string Topic, string Key, MqttQualityOfService QoS)>();
-        for (var i = 0; i < perQoS; i++)
-        {
-            keys.Add(("restart/q1", "1-" + i.ToString(CultureInfo.InvariantCulture), MqttQualityOfService.AtLeastOnce));
-            keys.Add(("restart/q2", "2-" + i.ToString(CultureInfo.InvariantCulture), MqttQualityOfService.ExactlyOnce));
-        }
-
+        var keys = Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var completed = 0;
-        async Task<int> PublishUntilAcceptedAsync((string Topic, string Key, MqttQualityOfService QoS) item)
+        var outcomes = new ConcurrentDictionary<PublishOutcome, int>();
+        async Task<int> PublishUntilAcceptedAsync(string key)
         {
-            var attempts = 0;
-            while (true)
+            for (var attempt = 0; ; attempt++)
             {
-                attempts++;
-                var result = await publisher.PublishAsync(item.Topic, Encoding.ASCII.GetBytes(item.Key), item.QoS);
+                var result = await publisher.PublishAsync("restart/q1", Encoding.ASCII.GetBytes(key));
                 if (result.IsSuccess)
                 {
                     Interlocked.Increment(ref completed);
-                    return attempts - 1;
+                    return attempt;
                 }
 
-                Assert.True(result.NeedsRepublish, $"{item.Key}: {result}");
+                // The spool's rule: anything not acknowledged is published again, after the layer reconnected.
+                outcomes.AddOrUpdate(result.Outcome, 1, static (_, n) => n + 1);
+                Assert.True(result.IsTransient, $"{key}: {result}");
+                await publisher.WaitUntilConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
             }
         }
 
         var publishing = keys.Select(PublishUntilAcceptedAsync).ToArray();
         for (var r = 1; r <= restarts; r++)
         {
-            var threshold = keys.Count * r / (restarts + 1);
+            var threshold = count * r / (restarts + 1);
             while (Volatile.Read(ref completed) < threshold)
             {
                 await Task.Delay(5);
@@ -95,35 +86,20 @@ public sealed class MosquittoRestartTests
             await broker.RestartAsync(TimeSpan.FromMilliseconds(300));
         }
 
-        var republished = (await Task.WhenAll(publishing).WaitAsync(TimeSpan.FromSeconds(Stress ? 600 : 90))).Sum();
+        var republished = (await Task.WhenAll(publishing).WaitAsync(TimeSpan.FromSeconds(Stress ? 600 : 120))).Sum();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(Stress ? 300 : 60);
-        while (received.Count < keys.Count && DateTime.UtcNow < deadline)
+        while (received.Count < count && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50);
         }
 
-        var missing = keys.Where(k => !received.ContainsKey(k.Key)).Select(k => k.Key).ToArray();
-        var duplicatesQoS1 = received.Where(p => p.Key.StartsWith("1-", StringComparison.Ordinal)).Sum(p => p.Value - 1);
-        var duplicatesQoS2 = received.Where(p => p.Key.StartsWith("2-", StringComparison.Ordinal)).Sum(p => p.Value - 1);
-        _output.WriteLine($"published {keys.Count}, republished after session loss {republished}, received distinct {received.Count}, " +
-            $"QoS1 duplicates {duplicatesQoS1}, QoS2 duplicates {duplicatesQoS2}");
-        var events = new List<string>();
-        while (subscriber.ConnectionEvents.TryRead(out var e))
-        {
-            events.Add($"{e.Kind} present={e.SessionPresent} reason={e.ReasonCode} {e.Error?.Message}");
-        }
-
-        _output.WriteLine("subscriber events: " + string.Join(" | ", events));
-        Assert.True(missing.Length == 0, $"{missing.Length} messages never arrived, e.g. {string.Join(", ", missing.Take(10))}\n" +
-            $"subscriber events: {string.Join(" | ", events)}\n{broker.Log[^Math.Min(2000, broker.Log.Length)..]}");
-        if (republished == 0)
-        {
-            // With the session resumed on both sides, QoS 2 stays exactly once across the restart.
-            Assert.Equal(0, duplicatesQoS2);
-        }
-
+        var missing = keys.Where(k => !received.ContainsKey(k)).ToArray();
+        _output.WriteLine($"published {count}, republished {republished} ({string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}), " +
+            $"received distinct {received.Count}, duplicates {received.Sum(p => p.Value - 1)}, publisher reconnects {publisher.ReconnectCount}, subscriber reconnects {subscriber.ReconnectCount}");
+        Assert.True(missing.Length == 0, $"{missing.Length} messages never arrived, e.g. {string.Join(", ", missing.Take(10))}\n{broker.Log[^Math.Min(2000, broker.Log.Length)..]}");
+        Assert.True(republished > 0, "the restart interrupted nothing: the test did not exercise reconnect");
+        Assert.Equal(restarts, publisher.ReconnectCount);
         Assert.Equal(0, publisher.InFlightCount);
         await subscriber.DisconnectAsync();
-        await drain;
     }
 }

@@ -1,4 +1,4 @@
-using Ingest.Mqtt;
+using Ingest.Pipeline.Publishing.Mqtt;
 
 namespace Ingest.Tests.Mqtt;
 
