@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
+using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
 
 // Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
@@ -22,6 +23,12 @@ if (args.Length > 0 && args[0] == "arrow-compression-sizes")
 if (args.Length > 0 && args[0] == "mqtt-paired")
 {
     return await MqttPairedThroughputHarness.RunAsync(args[1..]);
+}
+
+// `hub-path [options]`: CPU of the whole path for a 20-tracker hub, paced and by stage (issue 8's 1 % budget).
+if (args.Length > 0 && args[0] == "hub-path")
+{
+    return await HubPathHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -24,14 +24,43 @@ public static class CompressionStreams
     public static IReadOnlyList<string> Simulated { get; } = ["ecg", "acc", "ppg", "hr"];
 
     /// <summary>A simulated stream of at least <paramref name="rows"/> rows (whole notifications: up to one frame more), and what it is.</summary>
-    public static (StreamColumns Columns, StreamDescription Description) Simulate(string stream, int rows) => stream switch
+    public static (StreamColumns Columns, StreamDescription Description) Simulate(string stream, int rows) =>
+        (Replay(CreateDecoder(stream, rows), Frames(stream, rows), rows), Describe(stream));
+
+    /// <summary>A fresh stream decoder for a simulated stream, sized for <paramref name="initialRows"/>.</summary>
+    public static StreamDecoder CreateDecoder(string stream, int initialRows) => stream switch
     {
-        "ecg" => (Replay(Pmd("""{"measurement": "ecg", "sampleRateHz": 130, "resolutionBits": 14}"""), EcgFrames(rows), rows), new("polar-h10", "sim", "polar-pmd")),
-        "acc" => (Replay(Pmd("""{"measurement": "acc", "sampleRateHz": 200, "frameType": 1, "resolutionBits": 16}"""), AccFrames(rows), rows), new("polar-h10", "sim", "polar-pmd")),
-        "ppg" => (Replay(Pmd("""{"measurement": "ppg", "sampleRateHz": 55, "frameType": 0, "resolutionBits": 22}"""), PpgFrames(rows), rows), new("polar-verity-sense", "sim", "polar-pmd")),
-        "hr" => (Replay(new StreamDecoder(new HeartRateMeasurementDecoder(), initialRows: rows), HeartRateFrames(rows), rows), new("generic-heart-rate-strap", "sim", HeartRateMeasurementDecoder.Name)),
-        _ => throw new ArgumentException($"unknown simulated stream '{stream}'", nameof(stream)),
+        "ecg" => Pmd("""{"measurement": "ecg", "sampleRateHz": 130, "resolutionBits": 14}""", initialRows),
+        "acc" => Pmd("""{"measurement": "acc", "sampleRateHz": 200, "frameType": 1, "resolutionBits": 16}""", initialRows),
+        "ppg" => Pmd("""{"measurement": "ppg", "sampleRateHz": 55, "frameType": 0, "resolutionBits": 22}""", initialRows),
+        "hr" => new StreamDecoder(new HeartRateMeasurementDecoder(), initialRows: initialRows),
+        _ => throw UnknownStream(stream),
     };
+
+    /// <summary>The profile and decoder a simulated stream stands for.</summary>
+    public static StreamDescription Describe(string stream) => stream switch
+    {
+        "ecg" or "acc" => new("polar-h10", "sim", "polar-pmd"),
+        "ppg" => new("polar-verity-sense", "sim", "polar-pmd"),
+        "hr" => new("generic-heart-rate-strap", "sim", HeartRateMeasurementDecoder.Name),
+        _ => throw UnknownStream(stream),
+    };
+
+    /// <summary>
+    /// The notifications of a simulated stream carrying at least <paramref name="rows"/> samples, each with the hub time
+    /// it arrives at (starting at <see cref="StartNs"/>, spaced as the tracker sends them).
+    /// </summary>
+    public static IEnumerable<(byte[] Frame, long HubTimeNs)> Frames(string stream, int rows) => stream switch
+    {
+        "ecg" => EcgFrames(rows),
+        "acc" => AccFrames(rows),
+        "ppg" => PpgFrames(rows),
+        "hr" => HeartRateFrames(rows),
+        _ => throw UnknownStream(stream),
+    };
+
+    private static ArgumentException UnknownStream(string stream) =>
+        new($"unknown simulated stream '{stream}'; known: {string.Join(", ", Simulated)}", nameof(stream));
 
     /// <summary>Every shipped capture stream decoded whole into one batch, named profile/stream.</summary>
     public static IEnumerable<(string Name, StreamColumns Columns, StreamDescription Description)> Captures()
@@ -79,8 +108,8 @@ public static class CompressionStreams
         return ProfileLoader.ResolveDirectory(null);
     }
 
-    private static StreamDecoder Pmd(string settings) =>
-        new(PolarPmdDecoder.Factory.Create(DecoderSettings.Parse(settings, "bench", "$.settings")), initialRows: 8192);
+    private static StreamDecoder Pmd(string settings, int initialRows) =>
+        new(PolarPmdDecoder.Factory.Create(DecoderSettings.Parse(settings, "bench", "$.settings")), initialRows: initialRows);
 
     private static StreamColumns Replay(StreamDecoder decoder, IEnumerable<(byte[] Frame, long HubTimeNs)> frames, int rows)
     {

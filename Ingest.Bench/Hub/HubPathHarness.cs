@@ -1,0 +1,389 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Ingest.Bench.Arrow;
+using Ingest.Bench.Mqtt;
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Columns;
+using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Publishing.Mqtt;
+
+namespace Ingest.Bench.Hub;
+
+/// <summary>
+/// Issue 8's whole-path budget: what a hub with 20 busy trackers costs in CPU, from notification bytes to PUBACK, on the
+/// card's libraries. Half the trackers are chest straps (ECG 130 Hz, ACC 200 Hz, heart rate), half are optical arm bands
+/// (PPG 55 Hz, ACC 200 Hz, heart rate), about 200 notifications/s together; every stream seals one batch per second,
+/// which is encoded by Apache.Arrow, hashed (SHA-256, as the MQTT contract carries it) and published at QoS 1 through our
+/// MQTTnet layer to a private mosquitto. Measured two ways in one run:
+/// <list type="bullet">
+/// <item>paced: the hub's real rate, one simulated second per wall-clock second, against an idle baseline (the same process
+/// connected and doing nothing for as long): the figure for "% of one core";</item>
+/// <item>unpaced: the same work as fast as it goes, in three cumulative phases (decode; + encode and hash; + publish),
+/// which splits the cost by stage.</item>
+/// </list>
+/// CPU is this process's total (all threads, MQTTnet's included) from <see cref="Environment.CpuUsage"/>; the broker is
+/// a separate process and not counted. The figure is reported, not gated: CPU time moves with this shared box.
+/// </summary>
+internal static class HubPathHarness
+{
+    /// <summary>The budget from issue 8: the whole path of a 20-tracker hub under 1 % of one core.</summary>
+    private const double CorePercentBudget = 1.0;
+
+    private const string Usage = "usage: hub-path [--trackers N] [--seconds N] [--paced-seconds N] [--compression none|lz4|zstd] [--broker-cpu N]";
+
+    private static readonly string[] s_chestStrap = ["ecg", "acc", "hr"];
+    private static readonly string[] s_armBand = ["ppg", "acc", "hr"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Settings settings;
+        try
+        {
+            settings = Settings.Parse(args);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"hub-path: {ex.Message}");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var frames = SimulatedFrames.Create(settings.Seconds);
+        using var broker = new BenchMosquitto(receiveMaximum: 64, settings.BrokerCpu);
+        await using var publisher = await LayerPublishLoop.ConnectAsync(broker.Port, "hub-path", window: 64).ConfigureAwait(false);
+        var hub = new SimulatedHub(settings, frames, publisher);
+
+        Console.WriteLine($"Hub path: {settings.Trackers} trackers, {hub.StreamCount} streams, {frames.NotificationsPerSecond(settings.Trackers):0} notifications/s, " +
+            $"one batch per stream per second, compression {settings.Compression.ToString().ToLowerInvariant()}, QoS 1 to mosquitto on loopback; " +
+            $"{Environment.ProcessorCount} CPU(s) available to this process");
+        Console.WriteLine();
+
+        // Warm up every path (JIT tiering, MQTTnet's buffers) before anything is measured.
+        await hub.RunSecondsAsync(Phase.Publish, Math.Min(10, settings.Seconds), paced: false).ConfigureAwait(false);
+
+        Console.WriteLine("| Phase (cumulative, unpaced) | simulated seconds | wall s | CPU per simulated second | % of one core at the real rate | allocated per notification |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        var unpaced = new List<Measurement>();
+        foreach (var phase in new[] { Phase.Decode, Phase.Encode, Phase.Publish })
+        {
+            var measurement = await Measure(() => hub.RunSecondsAsync(phase, settings.Seconds, paced: false)).ConfigureAwait(false);
+            unpaced.Add(measurement);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {Describe(phase)} | {settings.Seconds} | {measurement.Wall.TotalSeconds:0.00} | {measurement.CpuMicroseconds / settings.Seconds:0} µs | " +
+                $"{100 * measurement.CpuMicroseconds / settings.Seconds / 1e6:0.000} % | {measurement.AllocatedBytes / (double)hub.NotificationsSent(settings.Seconds):0} B |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| Paced at the real rate | wall s | CPU | % of one core |");
+        Console.WriteLine("|---|---|---|---|");
+        // Idle after the paced run, so late tier-1 JIT work of the measured code cannot land in the baseline.
+        var paced = await Measure(() => hub.RunSecondsAsync(Phase.Publish, settings.PacedSeconds, paced: true)).ConfigureAwait(false);
+        var idle = await Measure(() => Task.Delay(TimeSpan.FromSeconds(settings.PacedSeconds))).ConfigureAwait(false);
+        Console.WriteLine(Row("whole path", paced));
+        Console.WriteLine(Row("idle baseline (connected, no data)", idle));
+        var pathPercent = CorePercent(paced) - CorePercent(idle);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Whole path above idle: {pathPercent:0.000} % of one core ({CorePercent(paced):0.000} % with the idle process's own {CorePercent(idle):0.000} %); " +
+            $"budget {CorePercentBudget} % (reported, not failed). Batches published: {hub.Published}, failed: {hub.Failed}."));
+        return hub.Failed == 0 ? 0 : 1;
+    }
+
+    private static string Describe(Phase phase) => phase switch
+    {
+        Phase.Decode => "decode into columns",
+        Phase.Encode => "+ seal, Arrow encode, SHA-256",
+        _ => "+ QoS 1 publish to PUBACK",
+    };
+
+    private static string Row(string name, Measurement measurement) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {measurement.Wall.TotalSeconds:0.00} | {measurement.CpuMicroseconds / 1e3:0.0} ms | {CorePercent(measurement):0.000} % |");
+
+    private static double CorePercent(Measurement measurement) => 100 * measurement.CpuMicroseconds / 1e6 / measurement.Wall.TotalSeconds;
+
+    private static async Task<Measurement> Measure(Func<Task> work)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var clock = Stopwatch.StartNew();
+        await work().ConfigureAwait(false);
+        var wall = clock.Elapsed;
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new Measurement(wall, cpu.TotalMicroseconds, allocated);
+    }
+
+    private enum Phase
+    {
+        Decode,
+        Encode,
+        Publish,
+    }
+
+    private readonly record struct Measurement(TimeSpan Wall, double CpuMicroseconds, long AllocatedBytes);
+
+    /// <summary>Notifications of each simulated stream kind, grouped by the simulated second they arrive in (made before measuring).</summary>
+    private sealed class SimulatedFrames
+    {
+        private readonly Dictionary<string, List<(byte[] Frame, long HubTimeNs)>[]> _bySecond = [];
+
+        private SimulatedFrames()
+        {
+        }
+
+        public static SimulatedFrames Create(int seconds)
+        {
+            var frames = new SimulatedFrames();
+            foreach (var kind in CompressionStreams.Simulated)
+            {
+                var perSecond = new List<(byte[], long)>[seconds];
+                for (var s = 0; s < seconds; s++)
+                {
+                    perSecond[s] = [];
+                }
+
+                // 200 Hz is the fastest simulated stream: enough samples for every second of every kind.
+                foreach (var (frame, hubTime) in CompressionStreams.Frames(kind, (seconds + 1) * 200))
+                {
+                    var second = (hubTime - CompressionStreams.StartNs) / 1_000_000_000;
+                    if (second < seconds)
+                    {
+                        perSecond[second].Add((frame, hubTime));
+                    }
+                }
+
+                frames._bySecond[kind] = perSecond;
+            }
+
+            return frames;
+        }
+
+        public List<(byte[] Frame, long HubTimeNs)> In(string kind, int second) => _bySecond[kind][second];
+
+        public double NotificationsPerSecond(int trackers)
+        {
+            double total = 0;
+            for (var tracker = 0; tracker < trackers; tracker++)
+            {
+                foreach (var kind in tracker % 2 == 0 ? s_chestStrap : s_armBand)
+                {
+                    foreach (var second in _bySecond[kind])
+                    {
+                        total += second.Count;
+                    }
+                }
+            }
+
+            return total / _bySecond["hr"].Length;
+        }
+    }
+
+    /// <summary>Every stream of the simulated trackers, each with its decoder, encoder, spare columns and sequence.</summary>
+    private sealed class SimulatedHub
+    {
+        private const string HubId = "hub-bench";
+
+        private readonly SimulatedFrames _frames;
+        private readonly MqttPublisher _publisher;
+        private readonly HubStream[] _streams;
+        private readonly ValueTask<PublishResult>[] _pending;
+        private readonly byte[] _hash = new byte[SHA256.HashSizeInBytes];
+
+        public SimulatedHub(Settings settings, SimulatedFrames frames, MqttPublisher publisher)
+        {
+            _frames = frames;
+            _publisher = publisher;
+            var streams = new List<HubStream>();
+            for (var tracker = 0; tracker < settings.Trackers; tracker++)
+            {
+                foreach (var kind in tracker % 2 == 0 ? s_chestStrap : s_armBand)
+                {
+                    streams.Add(new HubStream(kind, $"p{tracker:000}-{kind}", settings.Compression));
+                }
+            }
+
+            _streams = [.. streams];
+            _pending = new ValueTask<PublishResult>[_streams.Length];
+        }
+
+        public int StreamCount => _streams.Length;
+
+        public long Published { get; private set; }
+
+        public long Failed { get; private set; }
+
+        public long NotificationsSent(int seconds)
+        {
+            long total = 0;
+            foreach (var stream in _streams)
+            {
+                for (var s = 0; s < seconds; s++)
+                {
+                    total += _frames.In(stream.Kind, s).Count;
+                }
+            }
+
+            return total;
+        }
+
+        public async Task RunSecondsAsync(Phase phase, int seconds, bool paced)
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var second = 0; second < seconds; second++)
+            {
+                await RunSecondAsync(phase, second).ConfigureAwait(false);
+                if (paced)
+                {
+                    var due = TimeSpan.FromSeconds(second + 1) - Stopwatch.GetElapsedTime(start);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        private async Task RunSecondAsync(Phase phase, int second)
+        {
+            foreach (var stream in _streams)
+            {
+                foreach (var (frame, hubTime) in _frames.In(stream.Kind, second))
+                {
+                    stream.Decoder.Decode(frame, hubTime);
+                }
+            }
+
+            for (var i = 0; i < _streams.Length; i++)
+            {
+                var stream = _streams[i];
+                var sealedColumns = stream.Decoder.SwapColumns(stream.Spare);
+                if (phase != Phase.Decode && sealedColumns.RowCount > 0)
+                {
+                    var identity = new BatchIdentity(HubId, stream.Name, stream.NextSequence++);
+                    var payload = stream.Encoder.EncodeStream(sealedColumns, identity);
+                    SHA256.HashData(payload.Span, _hash);
+                    if (phase == Phase.Publish)
+                    {
+                        var properties = new MqttPublishProperties
+                        {
+                            ContentType = "application/vnd.apache.arrow.stream",
+                            UserProperties =
+                            [
+                                new("hub", identity.Hub),
+                                new("stream", identity.Stream),
+                                new("sequence", identity.Sequence.ToString(CultureInfo.InvariantCulture)),
+                                new("sha256", Convert.ToHexStringLower(_hash)),
+                            ],
+                        };
+#pragma warning disable CA2012 // Each ValueTask is stored once and awaited exactly once below.
+                        _pending[i] = _publisher.PublishAsync(stream.Topic, payload, properties);
+#pragma warning restore CA2012
+                    }
+                }
+
+                sealedColumns.Clear();
+                stream.Spare = sealedColumns;
+            }
+
+            if (phase != Phase.Publish)
+            {
+                return;
+            }
+
+            // Each encoder's payload buffer is reused by its next batch: every PUBACK is in before the next second.
+            for (var i = 0; i < _pending.Length; i++)
+            {
+                if (_pending[i] == default)
+                {
+                    continue;
+                }
+
+                var result = await _pending[i].ConfigureAwait(false);
+                _pending[i] = default;
+                if (result.IsSuccess)
+                {
+                    Published++;
+                }
+                else
+                {
+                    Failed++;
+                    Console.Error.WriteLine($"hub-path: publish failed: {result}");
+                }
+            }
+        }
+    }
+
+    private sealed class HubStream
+    {
+        public HubStream(string kind, string name, BatchCompression compression)
+        {
+            Kind = kind;
+            Name = name;
+            Topic = $"wearables/bench-study/site-1/{name[..4]}/{kind}";
+            Decoder = CompressionStreams.CreateDecoder(kind, initialRows: 256);
+            Spare = new StreamColumns(Decoder.Schema, 256);
+            Encoder = new ArrowBatchEncoder(Decoder.Schema, CompressionStreams.Describe(kind), new BatchEncodingOptions { Compression = compression });
+        }
+
+        public string Kind { get; }
+
+        public string Name { get; }
+
+        public string Topic { get; }
+
+        public StreamDecoder Decoder { get; }
+
+        public ArrowBatchEncoder Encoder { get; }
+
+        public StreamColumns Spare { get; set; }
+
+        public long NextSequence { get; set; }
+    }
+
+    private sealed record Settings(int Trackers, int Seconds, int PacedSeconds, BatchCompression Compression, int? BrokerCpu)
+    {
+        public static Settings Parse(string[] args)
+        {
+            var settings = new Settings(Trackers: 20, Seconds: 60, PacedSeconds: 20, BatchEncodingOptions.DefaultCompression, BrokerCpu: null);
+            for (var i = 0; i < args.Length; i++)
+            {
+                var name = args[i];
+                if (i + 1 >= args.Length)
+                {
+                    throw new FormatException($"option '{name}' needs a value");
+                }
+
+                var value = args[++i];
+                settings = name switch
+                {
+                    "--trackers" => settings with { Trackers = Positive(name, value, 1000) },
+                    "--seconds" => settings with { Seconds = Positive(name, value, 3600) },
+                    "--paced-seconds" => settings with { PacedSeconds = Positive(name, value, 3600) },
+                    "--compression" => settings with { Compression = ParseCompression(value) },
+                    "--broker-cpu" => settings with { BrokerCpu = Cpu(value) },
+                    _ => throw new FormatException($"unknown option '{name}'"),
+                };
+            }
+
+            return settings;
+        }
+
+        private static int Positive(string name, string text, int maximum) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= maximum
+                ? value
+                : throw new FormatException($"{name} '{text}' is not a whole number from 1 to {maximum}");
+
+        private static int Cpu(string text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value < 64
+                ? value
+                : throw new FormatException($"--broker-cpu '{text}' is not a CPU number from 0 to 63");
+
+        private static BatchCompression ParseCompression(string text) =>
+            BatchEncodingOptions.TryParseCompression(text, out var compression)
+                ? compression.Value
+                : throw new FormatException($"--compression '{text}' is not one of: {BatchEncodingOptions.CompressionNames}");
+    }
+}
