@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ingest.Mqtt;
 
 namespace Ingest.Bench.Mqtt;
 
@@ -41,7 +40,7 @@ internal static class MqttPairedThroughputHarness
         catch (FormatException ex)
         {
             Console.Error.WriteLine($"mqtt-paired: {ex.Message}");
-            Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 1024,16384,131072] [--broker-cpu N] [--old-client on|off] [--socket-buffer BYTES]");
+            Console.Error.WriteLine("usage: mqtt-paired [--rounds N] [--messages N] [--window N] [--sizes 1024,16384,131072] [--broker-cpu N] [--socket-buffer BYTES]");
             return 2;
         }
 
@@ -92,15 +91,6 @@ internal static class MqttPairedThroughputHarness
         using var bare = await BareMqttnetPublishLoop.ConnectAsync(broker.Port, "paired-bare", settings.SocketBuffer).ConfigureAwait(false);
         var bareRing = new Task<MQTTnet.MqttClientPublishResult>[settings.Window];
         contenders.Add(("MQTTnet alone", () => BareMqttnetPublishLoop.RunAsync(bare, Topic, payload, bareRing, messages)));
-
-        // The hand-written client this layer replaces, kept in the run only until lib/Ingest.Mqtt is deleted.
-        await using var oldClient = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = broker.Port, ClientId = "paired-old-client", KeepAliveSeconds = 60 });
-        if (settings.OldClient)
-        {
-            await oldClient.ConnectAsync().ConfigureAwait(false);
-            var oldRing = new ValueTask<Ingest.Mqtt.PublishResult>[settings.Window];
-            contenders.Add(("old Ingest.Mqtt client", () => ClientPublishLoop.RunAsync(oldClient, Topic, payload, oldRing, messages)));
-        }
 
         // Warm-up: JIT tiers, pooled buffers, the broker's per-client state.
         for (var i = 0; i < 3; i++)
@@ -178,12 +168,12 @@ internal static class MqttPairedThroughputHarness
         private static string FormatSize(int size) => size % 1024 == 0 ? $"{size / 1024} KiB" : $"{size} B";
     }
 
-    private sealed record Settings(int Rounds, int? Messages, int Window, int[] Sizes, int? BrokerCpu, bool OldClient, int SocketBuffer)
+    private sealed record Settings(int Rounds, int? Messages, int Window, int[] Sizes, int? BrokerCpu, int SocketBuffer)
     {
         /// <summary>Parses <c>--name value</c> pairs; throws <see cref="FormatException"/> naming the bad option.</summary>
         public static Settings Parse(string[] args)
         {
-            var settings = new Settings(Rounds: 15, Messages: null, Window: 64, Sizes: [1024, 16384, 131072], BrokerCpu: null, OldClient: true,
+            var settings = new Settings(Rounds: 15, Messages: null, Window: 64, Sizes: [1024, 16384, 131072], BrokerCpu: null,
                 SocketBuffer: Ingest.Pipeline.Publishing.Mqtt.MqttPublisherOptions.DefaultSocketBufferBytes);
             for (var i = 0; i < args.Length; i += 2)
             {
@@ -196,7 +186,6 @@ internal static class MqttPairedThroughputHarness
                     "--window" => settings with { Window = PositiveInt(option, value) <= ushort.MaxValue ? PositiveInt(option, value) : throw new FormatException($"--window {value}: at most 65535") },
                     "--sizes" => settings with { Sizes = value.Split(',').Select(v => PositiveInt(option, v)).ToArray() },
                     "--broker-cpu" => settings with { BrokerCpu = CpuIndex(value) },
-                    "--old-client" => settings with { OldClient = value switch { "on" => true, "off" => false, _ => throw new FormatException($"--old-client {value}: expected on or off") } },
                     "--socket-buffer" => settings with { SocketBuffer = PositiveInt(option, value) },
                     _ => throw new FormatException($"unknown option {option}"),
                 };

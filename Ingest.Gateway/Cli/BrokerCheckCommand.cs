@@ -225,8 +225,12 @@ internal static class BrokerCheckCommand
         MqttConnectFailure.TlsHandshakeFailed =>
             "The secure (TLS) connection could not be set up. If the broker requires a client certificate, pass --cert-file and --key-file; check the broker uses TLS on this port.",
         MqttConnectFailure.ConnectionClosed =>
-            "The broker closed the connection without accepting it. " +
-            (broker.UsesTls ? "It may require a client certificate (--cert-file/--key-file)." : "If the broker expects TLS on this port, use mqtts:// instead of mqtt://."),
+            "The broker closed the connection without accepting it. " + broker.Transport switch
+            {
+                MqttTransport.Tls => "It may require a client certificate (--cert-file/--key-file), or this port does not speak TLS (then use mqtt://).",
+                MqttTransport.WebSocket or MqttTransport.SecureWebSocket => $"Check that port {broker.Port} serves MQTT over WebSocket at {broker.Path} (not plain MQTT, which needs mqtt:// or mqtts://).",
+                _ => "If the broker expects TLS on this port, use mqtts:// instead of mqtt://.",
+            },
         MqttConnectFailure.CredentialsRefused =>
             "The broker refused the credentials: the user name or password is wrong, or this user may not connect. Check --username and --password.",
         MqttConnectFailure.WebSocketFailed =>

@@ -73,6 +73,35 @@ public sealed class MosquittoSecurityTests
     }
 
     [Fact]
+    public async Task Limits_MaximumQoS0AndNoRetain_AreRefusedBeforeSendingWithTypedResults()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("qos0-noretain", extraConfiguration: "max_qos 0\nretain_available false");
+        await using var publisher = new MqttPublisher(Options(broker, "qos0"));
+        var connected = await publisher.ConnectAsync();
+        Assert.Equal(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce, connected.Limits.MaximumQoS);
+        Assert.False(connected.Limits.RetainAvailable);
+
+        // Batches need a PUBACK: with Maximum QoS 0 nothing can be acknowledged, so nothing is claimed as sent.
+        var result = await publisher.PublishAsync("qos0/batch", new byte[] { 1 });
+        Assert.Equal(PublishOutcome.RefusedByServerLimits, result.Outcome);
+        Assert.Equal(PublishReasonCode.QoSNotSupported, result.ReasonCode);
+        Assert.Contains("Maximum QoS 0", result.ReasonString, StringComparison.Ordinal);
+        Assert.True(publisher.IsConnected);
+    }
+
+    [Fact]
+    public async Task Limits_RetainNotAvailable_RetainedStatusIsRefusedWithATypedResult()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("noretain", extraConfiguration: "retain_available false");
+        await using var publisher = new MqttPublisher(Options(broker, "noretain"));
+        await publisher.ConnectAsync();
+        var retained = await publisher.PublishAsync("hub/7/status", "online"u8.ToArray(), retain: true);
+        Assert.Equal(PublishOutcome.RefusedByServerLimits, retained.Outcome);
+        Assert.Equal(PublishReasonCode.RetainNotSupported, retained.ReasonCode);
+        Assert.True((await publisher.PublishAsync("hub/7/status", "online"u8.ToArray())).IsSuccess);
+    }
+
+    [Fact]
     public async Task Password_RightAndWrong_ConnectsOrSaysCredentialsRefused()
     {
         await using var broker = await MosquittoBroker.StartAsync("password",

@@ -266,9 +266,12 @@ internal sealed partial class MqttPublisher
                 _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            // Never from MQTTnet's own handler: the reconnect loop runs on its own.
-            if (!_stopping && _options.AutoReconnect && _reconnectLoop.IsCompleted)
+            // Never from MQTTnet's own handler: the reconnect loop runs on its own. A drop while the loop is still finishing
+            // is seen by the loop (_reconnectPending), so no loss goes without a reconnect.
+            _reconnectPending = true;
+            if (!_stopping && _options.AutoReconnect && !_reconnecting)
             {
+                _reconnecting = true;
                 _reconnectLoop = Task.Run(ReconnectLoopAsync);
             }
         }
@@ -276,30 +279,67 @@ internal sealed partial class MqttPublisher
         return Task.CompletedTask;
     }
 
-    /// <summary>Exponential backoff with full jitter until a connect succeeds or the publisher is stopped.</summary>
+    /// <summary>
+    /// Exponential backoff with full jitter until a connect succeeds or the publisher is stopped; runs again at once when
+    /// the connection dropped while it was finishing. Any failure of an attempt is recorded and the loop goes on: only
+    /// stopping the publisher ends it.
+    /// </summary>
     private async Task ReconnectLoopAsync()
     {
         var cancellationToken = _lifetime.Token;
-        for (var attempt = 0; !cancellationToken.IsCancellationRequested; attempt++)
+        try
+        {
+            while (true)
+            {
+                lock (_sync)
+                {
+                    if (!_reconnectPending || _stopping)
+                    {
+                        _reconnecting = false;
+                        return;
+                    }
+
+                    _reconnectPending = false;
+                }
+
+                await ReconnectWithBackoffAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            lock (_sync)
+            {
+                _reconnecting = false;
+            }
+        }
+    }
+
+    private async Task ReconnectWithBackoffAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
         {
             var delay = MqttReconnectBackoff.GetDelay(attempt, _options.ReconnectMinimumDelay, _options.ReconnectMaximumDelay, Random.Shared.NextDouble());
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (_client.IsConnected)
+                if (!_client.IsConnected)
                 {
-                    return;
+                    await ConnectWithFallbackAsync(cancellationToken).ConfigureAwait(false);
+                    Interlocked.Increment(ref _reconnects);
                 }
 
-                await ConnectWithFallbackAsync(cancellationToken).ConfigureAwait(false);
-                Interlocked.Increment(ref _reconnects);
                 Volatile.Write(ref _lastReconnectError, null);
                 return;
             }
             catch (MqttConnectException ex)
             {
                 Volatile.Write(ref _lastReconnectError, ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // E.g. restoring a subscription failed because the new connection dropped at once: try again like any failure.
+                Volatile.Write(ref _lastReconnectError, new MqttConnectException(MqttConnectFailure.Other, ex.Message, innerException: ex));
             }
             finally
             {

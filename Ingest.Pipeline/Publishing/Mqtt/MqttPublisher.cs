@@ -42,6 +42,9 @@ internal sealed partial class MqttPublisher : IAsyncDisposable
     private MqttClientConnectResult? _failedConnectResult;
     private bool _started;
     private bool _stopping;
+    private bool _disposed;
+    private bool _reconnecting;
+    private bool _reconnectPending;
     private long _reconnects;
     private long _droppedReceivedMessages;
 
@@ -112,6 +115,11 @@ internal sealed partial class MqttPublisher : IAsyncDisposable
     {
         lock (_sync)
         {
+            if (_stopping)
+            {
+                return;
+            }
+
             _stopping = true;
         }
 
@@ -151,6 +159,16 @@ internal sealed partial class MqttPublisher : IAsyncDisposable
     /// <summary>Disconnects normally (the Will is discarded) and releases everything.</summary>
     public async ValueTask DisposeAsync()
     {
+        lock (_sync)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
         await DisconnectAsync().ConfigureAwait(false);
         _client.DisconnectedAsync -= OnDisconnectedAsync;
         _client.ApplicationMessageReceivedAsync -= OnApplicationMessageReceivedAsync;

@@ -58,7 +58,7 @@ internal sealed class MqttTlsSettings
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
             {
-                throw new MqttOptionsException($"could not read the CA file {caFile}: {ex.Message}. Pass a PEM file with the CA certificate (-----BEGIN CERTIFICATE-----).", ex);
+                throw new MqttOptionsException($"could not read the CA file {caFile}: {ex.Message.TrimEnd('.')}. Pass a PEM file with the CA certificate (-----BEGIN CERTIFICATE-----).", ex);
             }
 
             if (roots.Count == 0)
@@ -78,7 +78,7 @@ internal sealed class MqttTlsSettings
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
-                throw new MqttOptionsException($"could not read the client certificate {certFile}{(keyFile is null ? string.Empty : " with key " + keyFile)}: {ex.Message}. " +
+                throw new MqttOptionsException($"could not read the client certificate {certFile}{(keyFile is null ? string.Empty : " with key " + keyFile)}: {ex.Message.TrimEnd('.')}. " +
                     "Pass a PEM certificate with --cert-file and its PEM private key with --key-file.", ex);
             }
         }
