@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Diagnostics.CodeAnalysis;
 using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using Apache.Arrow.Types;
 
 namespace Ingest.Gateway.Cli;
@@ -76,7 +77,10 @@ internal static class ArrowInspectCommand
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
         text.Append(culture, $"file:     {path} ({size.ToString("N0", culture)} bytes)\n");
-        text.Append("format:   ").Append(content.IsFile ? "Arrow IPC file (random access, footer)" : "Arrow IPC stream").Append(", little-endian\n");
+        text.Append("format:   ").Append(content.IsFile ? "Arrow IPC file (random access, footer)" : "Arrow IPC stream").Append(", little-endian")
+            .Append(content.Compressions.Count == 0
+                ? ", uncompressed bodies\n"
+                : $", {CompressionNames(content.Compressions)}-compressed bodies (apache-arrow JS cannot read them)\n");
 
         var fields = content.Schema.FieldsList;
         text.Append(culture, $"schema:   {fields.Count} field(s)\n");
@@ -117,6 +121,18 @@ internal static class ArrowInspectCommand
         }
 
         return text.ToString();
+    }
+
+    private static string CompressionNames(IReadOnlySet<CompressionCodecType> codecs)
+    {
+        var names = new List<string>();
+        foreach (var codec in codecs)
+        {
+            names.Add(codec == CompressionCodecType.Zstd ? "zstd" : "LZ4");
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return string.Join("/", names);
     }
 
     private static long[] NullCounts(ArrowIpcContent content)

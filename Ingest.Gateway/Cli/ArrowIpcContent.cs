@@ -18,11 +18,12 @@ internal sealed class ArrowIpcContent : IDisposable
     // stream ends with the marker followed by a zero length.
     private const uint ContinuationMarker = 0xFFFF_FFFF;
 
-    private ArrowIpcContent(bool isFile, Schema schema, List<RecordBatch> batches)
+    private ArrowIpcContent(bool isFile, Schema schema, List<RecordBatch> batches, IReadOnlySet<CompressionCodecType> compressions)
     {
         IsFile = isFile;
         Schema = schema;
         Batches = batches;
+        Compressions = compressions;
     }
 
     /// <summary>True for the file format (footer, random access), false for the stream format.</summary>
@@ -30,6 +31,9 @@ internal sealed class ArrowIpcContent : IDisposable
 
     /// <summary>The schema with its metadata.</summary>
     public Schema Schema { get; }
+
+    /// <summary>The body compressions the batches use (empty when every body is uncompressed).</summary>
+    public IReadOnlySet<CompressionCodecType> Compressions { get; }
 
     /// <summary>Every record batch, in order.</summary>
     public IReadOnlyList<RecordBatch> Batches { get; }
@@ -74,12 +78,13 @@ internal sealed class ArrowIpcContent : IDisposable
         }
 
         var batches = new List<RecordBatch>();
+        var codecs = new RecordingCodecFactory();
         try
         {
             using var input = new MemoryStream(bytes, writable: false);
             using var reader = isFile
-                ? new ArrowFileReader(input, Apache.Arrow.Memory.MemoryAllocator.Default.Value, new Apache.Arrow.Compression.CompressionCodecFactory(), leaveOpen: true)
-                : new ArrowStreamReader(input, new Apache.Arrow.Compression.CompressionCodecFactory(), leaveOpen: true);
+                ? new ArrowFileReader(input, Apache.Arrow.Memory.MemoryAllocator.Default.Value, codecs, leaveOpen: true)
+                : new ArrowStreamReader(input, codecs, leaveOpen: true);
             while (reader.ReadNextRecordBatch() is { } batch)
             {
                 batches.Add(batch);
@@ -92,7 +97,7 @@ internal sealed class ArrowIpcContent : IDisposable
                 // showing fewer batches than were written.
                 throw new InvalidDataException($"Apache.Arrow stopped reading at byte {input.Position} of {bytes.Length}: a message length there is wrong (corrupt or truncated)");
             }
-            return new ArrowIpcContent(isFile, schema, batches);
+            return new ArrowIpcContent(isFile, schema, batches, codecs.Requested);
         }
         catch (Exception ex) when (IsReaderFailure(ex))
         {
@@ -143,6 +148,22 @@ internal sealed class ArrowIpcContent : IDisposable
         if (BinaryPrimitives.ReadUInt32LittleEndian(end) != ContinuationMarker || BinaryPrimitives.ReadUInt32LittleEndian(end[4..]) != 0)
         {
             throw new InvalidDataException("the stream does not end with the end-of-stream marker (FFFFFFFF 00000000): truncated, or still being written");
+        }
+    }
+
+    // Apache.Arrow does not say whether a batch was compressed; the codecs it asks for do.
+    private sealed class RecordingCodecFactory : ICompressionCodecFactory
+    {
+        private readonly Apache.Arrow.Compression.CompressionCodecFactory _inner = new();
+
+        public HashSet<CompressionCodecType> Requested { get; } = [];
+
+        public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType) => CreateCodec(compressionCodecType, null);
+
+        public ICompressionCodec CreateCodec(CompressionCodecType compressionCodecType, int? compressionLevel)
+        {
+            Requested.Add(compressionCodecType);
+            return _inner.CreateCodec(compressionCodecType, compressionLevel);
         }
     }
 

@@ -9,9 +9,10 @@ namespace Ingest.Pipeline.Batching;
 public sealed record BatchEncodingOptions
 {
     /// <summary>
-    /// No compression by default: on the shipped captures and simulated ECG/ACC/PPG/HR streams zstd saves 9–44 %
-    /// of the bytes at 4–14x the encode CPU, LZ4 saves 0–4 %, and apache-arrow JS cannot read compressed bodies at
-    /// all (docs/wire/arrow-ipc.md "Compression").
+    /// No compression by default: apache-arrow JS cannot read compressed bodies (batch-format.md promises every Arrow
+    /// reader), zstd costs 14–49x the uncompressed encode for 43–59 % fewer bytes at ≥ 1,024-row batches, LZ4 is
+    /// dominated by zstd, and small batches gain little or grow (docs/wire/arrow-ipc.md "Compression"; hubs on
+    /// metered links whose platform reads with pyarrow, polars or DuckDB should choose zstd).
     /// </summary>
     public const BatchCompression DefaultCompression = BatchCompression.None;
 

@@ -81,22 +81,22 @@ internal static class AllKindsStream
         var edge = row % 5; // rows 0..4 of every batch hit the edges
         switch (column)
         {
-            case PrimitiveColumnBuffer<sbyte> c: Append(c, isNull, edge switch { 0 => sbyte.MinValue, 1 => sbyte.MaxValue, _ => (sbyte)random.Next(-128, 128) }); break;
-            case PrimitiveColumnBuffer<short> c: Append(c, isNull, edge switch { 0 => short.MinValue, 1 => short.MaxValue, _ => (short)random.Next(-32768, 32768) }); break;
-            case PrimitiveColumnBuffer<int> c: Append(c, isNull, edge switch { 0 => int.MinValue, 1 => int.MaxValue, _ => random.Next() - (1 << 30) }); break;
-            case PrimitiveColumnBuffer<long> c when kind == ColumnKind.TimestampNs: Append(c, isNull, edge switch { 0 => 0, 1 => -1, _ => 1_763_805_600_123_456_789 + random.Next() }); break;
-            case PrimitiveColumnBuffer<long> c: Append(c, isNull, edge switch { 0 => long.MinValue, 1 => long.MaxValue, _ => random.NextInt64(long.MinValue, long.MaxValue) }); break;
-            case PrimitiveColumnBuffer<byte> c: Append(c, isNull, edge switch { 0 => byte.MinValue, 1 => byte.MaxValue, _ => (byte)random.Next(256) }); break;
-            case PrimitiveColumnBuffer<ushort> c: Append(c, isNull, edge switch { 0 => ushort.MinValue, 1 => ushort.MaxValue, _ => (ushort)random.Next(65536) }); break;
-            case PrimitiveColumnBuffer<uint> c: Append(c, isNull, edge switch { 0 => uint.MinValue, 1 => uint.MaxValue, _ => (uint)random.NextInt64(uint.MaxValue) }); break;
-            case PrimitiveColumnBuffer<ulong> c: Append(c, isNull, edge switch { 0 => ulong.MinValue, 1 => ulong.MaxValue, _ => (ulong)random.NextInt64() * 2 }); break;
-            case PrimitiveColumnBuffer<float> c: Append(c, isNull, edge switch { 0 => float.NaN, 1 => -0.0f, 2 => float.PositiveInfinity, 3 => float.Epsilon, _ => (float)((random.NextDouble() - 0.5) * 1e4) }); break;
-            case PrimitiveColumnBuffer<double> c: Append(c, isNull, edge switch { 0 => double.NaN, 1 => -0.0, 2 => double.NegativeInfinity, 3 => double.MaxValue, _ => (random.NextDouble() - 0.5) * 1e-3 }); break;
+            case PrimitiveColumnBuffer<sbyte> c: AppendOrNull(c, isNull, edge switch { 0 => sbyte.MinValue, 1 => sbyte.MaxValue, _ => (sbyte)random.Next(-128, 128) }); break;
+            case PrimitiveColumnBuffer<short> c: AppendOrNull(c, isNull, edge switch { 0 => short.MinValue, 1 => short.MaxValue, _ => (short)random.Next(-32768, 32768) }); break;
+            case PrimitiveColumnBuffer<int> c: AppendOrNull(c, isNull, edge switch { 0 => int.MinValue, 1 => int.MaxValue, _ => random.Next() - (1 << 30) }); break;
+            case PrimitiveColumnBuffer<long> c when kind == ColumnKind.TimestampNs: AppendOrNull(c, isNull, edge switch { 0 => 0, 1 => -1, _ => 1_763_805_600_123_456_789 + random.Next() }); break;
+            case PrimitiveColumnBuffer<long> c: AppendOrNull(c, isNull, edge switch { 0 => long.MinValue, 1 => long.MaxValue, _ => random.NextInt64(long.MinValue, long.MaxValue) }); break;
+            case PrimitiveColumnBuffer<byte> c: AppendOrNull(c, isNull, edge switch { 0 => byte.MinValue, 1 => byte.MaxValue, _ => (byte)random.Next(256) }); break;
+            case PrimitiveColumnBuffer<ushort> c: AppendOrNull(c, isNull, edge switch { 0 => ushort.MinValue, 1 => ushort.MaxValue, _ => (ushort)random.Next(65536) }); break;
+            case PrimitiveColumnBuffer<uint> c: AppendOrNull(c, isNull, edge switch { 0 => uint.MinValue, 1 => uint.MaxValue, _ => (uint)random.NextInt64(uint.MaxValue) }); break;
+            case PrimitiveColumnBuffer<ulong> c: AppendOrNull(c, isNull, edge switch { 0 => ulong.MinValue, 1 => ulong.MaxValue, _ => (ulong)random.NextInt64() * 2 }); break;
+            case PrimitiveColumnBuffer<float> c: AppendOrNull(c, isNull, edge switch { 0 => float.NaN, 1 => -0.0f, 2 => float.PositiveInfinity, 3 => float.Epsilon, _ => (float)((random.NextDouble() - 0.5) * 1e4) }); break;
+            case PrimitiveColumnBuffer<double> c: AppendOrNull(c, isNull, edge switch { 0 => double.NaN, 1 => -0.0, 2 => double.NegativeInfinity, 3 => double.MaxValue, _ => (random.NextDouble() - 0.5) * 1e-3 }); break;
             default: throw new InvalidOperationException($"no test values for {column.GetType().Name}");
         }
     }
 
-    private static void Append<T>(PrimitiveColumnBuffer<T> column, bool isNull, T value)
+    public static void AppendOrNull<T>(PrimitiveColumnBuffer<T> column, bool isNull, T value)
         where T : unmanaged
     {
         if (isNull)

@@ -41,7 +41,7 @@ public sealed class ArrowInspectCommandTests
         var (exitCode, text, error) = Run("arrow", "inspect", path);
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("format:   Arrow IPC stream, little-endian", text, StringComparison.Ordinal);
+        Assert.Contains("format:   Arrow IPC stream, little-endian, uncompressed bodies\n", text, StringComparison.Ordinal);
         Assert.Contains("schema:   6 field(s)", text, StringComparison.Ordinal);
         Assert.Contains("  hub_time: timestamp[ns, tz=UTC] not null    [nulls: 0]\n      description = hub receive time (UTC)", text, StringComparison.Ordinal);
         Assert.Contains("  device_time: timestamp[ns]    [nulls: 1]", text, StringComparison.Ordinal);
@@ -57,10 +57,10 @@ public sealed class ArrowInspectCommandTests
     }
 
     [Theory]
-    [InlineData("none")]
-    [InlineData("lz4")]
-    [InlineData("zstd")]
-    public void Inspect_FileOfSeveralBatches_EveryCompression_ReadsAllRows(string compression)
+    [InlineData("none", ", uncompressed bodies\n")]
+    [InlineData("lz4", ", LZ4-compressed bodies (apache-arrow JS cannot read them)\n")]
+    [InlineData("zstd", ", zstd-compressed bodies (apache-arrow JS cannot read them)\n")]
+    public void Inspect_FileOfSeveralBatches_EveryCompression_ReadsAllRowsAndNamesTheCompression(string compression, string formatEnd)
     {
         var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "hr.arrow");
         Assert.True(BatchEncodingOptions.TryParseCompression(compression, out var codec));
@@ -77,7 +77,7 @@ public sealed class ArrowInspectCommandTests
         var (exitCode, text, error) = Run("arrow", "inspect", path, "--rows", "7");
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("format:   Arrow IPC file (random access, footer)", text, StringComparison.Ordinal);
+        Assert.Contains("format:   Arrow IPC file (random access, footer), little-endian" + formatEnd, text, StringComparison.Ordinal);
         Assert.Contains("batches:  3 record batch(es)", text, StringComparison.Ordinal);
         Assert.Contains("rows:     10 (per batch: 5, 5, 0)", text, StringComparison.Ordinal);
         Assert.Contains("  energy: uint16    [nulls: 4]", text, StringComparison.Ordinal);

@@ -90,10 +90,7 @@ public sealed class NodeCrossTests
     [Fact]
     public async Task OurReader_ReadsApacheArrowJsFileAndStream_EveryValueMatches()
     {
-        var node = Peers.RequireNodeWithPackages();
-        var scratch = Peers.NewScratchDirectory("arrow-js-write");
-        var (exitCode, log) = await PeerProcess.RunAsync(node, [Path.Combine(Peers.NodePeersDirectory, "arrow-write.mjs"), scratch], s_timeout, Peers.NodePeersDirectory);
-        Assert.True(exitCode == 0, $"arrow-write.mjs failed: {log}");
+        var scratch = await WriteWithJsAsync();
         using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(scratch, "js.expected.json")));
 
         using (var file = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(scratch, "js.arrow"))))
@@ -112,10 +109,7 @@ public sealed class NodeCrossTests
     [Fact]
     public async Task ArrowInspect_ApacheArrowJsFile_PrintsEveryField()
     {
-        var node = Peers.RequireNodeWithPackages();
-        var scratch = Peers.NewScratchDirectory("arrow-js-inspect");
-        var (exitCode, log) = await PeerProcess.RunAsync(node, [Path.Combine(Peers.NodePeersDirectory, "arrow-write.mjs"), scratch], s_timeout, Peers.NodePeersDirectory);
-        Assert.True(exitCode == 0, $"arrow-write.mjs failed: {log}");
+        var scratch = await WriteWithJsAsync();
 
         var (exit, text) = await Cli.RunAsync(["arrow", "inspect", Path.Combine(scratch, "js.arrow"), "--rows", "2"]);
 
@@ -127,6 +121,16 @@ public sealed class NodeCrossTests
         Assert.Contains("  i32: int32 not null    [nulls: 0]\n      unit = bpm", text, StringComparison.Ordinal);
         Assert.Contains("  wearable:profile = js-peer", text, StringComparison.Ordinal);
         Assert.Contains("first 2 row(s):\n  -- row 0 --", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs arrow-write.mjs: js.arrow, js.arrows and js.expected.json in a new scratch folder.</summary>
+    private static async Task<string> WriteWithJsAsync()
+    {
+        var node = Peers.RequireNodeWithPackages();
+        var scratch = Peers.NewScratchDirectory("arrow-js-write");
+        var (exitCode, log) = await PeerProcess.RunAsync(node, [Path.Combine(Peers.NodePeersDirectory, "arrow-write.mjs"), scratch], s_timeout, Peers.NodePeersDirectory);
+        Assert.True(exitCode == 0, $"arrow-write.mjs failed: {log}");
+        return scratch;
     }
 
     private static async Task<JsonDocument> RunNodeAsync(string node, string script, string argument)

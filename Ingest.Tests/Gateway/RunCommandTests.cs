@@ -45,9 +45,11 @@ public class RunCommandTests
         using var compressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(zstd, ecg)));
         using var uncompressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(plain, ecg)));
         Assert.Equal(uncompressed.RowCount, compressed.RowCount);
-        Assert.Equal(
-            ArrowInspectCommand.Render("f", 0, uncompressed, int.MaxValue),
-            ArrowInspectCommand.Render("f", 0, compressed, int.MaxValue));
+        var plainRendering = ArrowInspectCommand.Render("f", 0, uncompressed, int.MaxValue);
+        var zstdRendering = ArrowInspectCommand.Render("f", 0, compressed, int.MaxValue);
+        Assert.Contains(", zstd-compressed bodies", zstdRendering, StringComparison.Ordinal);
+        // Everything after the format line (schema, metadata, counts, every row) is the same.
+        Assert.Equal(plainRendering[plainRendering.IndexOf("schema:", StringComparison.Ordinal)..], zstdRendering[zstdRendering.IndexOf("schema:", StringComparison.Ordinal)..]);
     }
 
     [Fact]

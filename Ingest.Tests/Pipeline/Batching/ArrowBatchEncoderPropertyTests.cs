@@ -5,6 +5,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Columns;
+using Ingest.Tests.Arrow;
 
 namespace Ingest.Tests.Pipeline.Batching;
 
@@ -133,17 +134,17 @@ public sealed class ArrowBatchEncoderPropertyTests
         var isNull = column.Spec.Nullable && nullEvery > 0 && random.Next(nullEvery + 1) == 0;
         switch (column)
         {
-            case PrimitiveColumnBuffer<sbyte> c: Put(c, isNull, (sbyte)random.Next()); break;
-            case PrimitiveColumnBuffer<short> c: Put(c, isNull, (short)random.Next()); break;
-            case PrimitiveColumnBuffer<int> c: Put(c, isNull, random.Next(int.MinValue, int.MaxValue)); break;
-            case PrimitiveColumnBuffer<long> c: Put(c, isNull, random.NextInt64(long.MinValue, long.MaxValue)); break;
-            case PrimitiveColumnBuffer<byte> c: Put(c, isNull, (byte)random.Next()); break;
-            case PrimitiveColumnBuffer<ushort> c: Put(c, isNull, (ushort)random.Next()); break;
-            case PrimitiveColumnBuffer<uint> c: Put(c, isNull, (uint)random.NextInt64()); break;
-            case PrimitiveColumnBuffer<ulong> c: Put(c, isNull, (ulong)random.NextInt64(long.MinValue, long.MaxValue)); break;
+            case PrimitiveColumnBuffer<sbyte> c: AllKindsStream.AppendOrNull(c, isNull, (sbyte)random.Next()); break;
+            case PrimitiveColumnBuffer<short> c: AllKindsStream.AppendOrNull(c, isNull, (short)random.Next()); break;
+            case PrimitiveColumnBuffer<int> c: AllKindsStream.AppendOrNull(c, isNull, random.Next(int.MinValue, int.MaxValue)); break;
+            case PrimitiveColumnBuffer<long> c: AllKindsStream.AppendOrNull(c, isNull, random.NextInt64(long.MinValue, long.MaxValue)); break;
+            case PrimitiveColumnBuffer<byte> c: AllKindsStream.AppendOrNull(c, isNull, (byte)random.Next()); break;
+            case PrimitiveColumnBuffer<ushort> c: AllKindsStream.AppendOrNull(c, isNull, (ushort)random.Next()); break;
+            case PrimitiveColumnBuffer<uint> c: AllKindsStream.AppendOrNull(c, isNull, (uint)random.NextInt64()); break;
+            case PrimitiveColumnBuffer<ulong> c: AllKindsStream.AppendOrNull(c, isNull, (ulong)random.NextInt64(long.MinValue, long.MaxValue)); break;
             // Any bit pattern, NaN payloads and subnormals included.
-            case PrimitiveColumnBuffer<float> c: Put(c, isNull, BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))); break;
-            case PrimitiveColumnBuffer<double> c: Put(c, isNull, BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue))); break;
+            case PrimitiveColumnBuffer<float> c: AllKindsStream.AppendOrNull(c, isNull, BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))); break;
+            case PrimitiveColumnBuffer<double> c: AllKindsStream.AppendOrNull(c, isNull, BitConverter.Int64BitsToDouble(random.NextInt64(long.MinValue, long.MaxValue))); break;
             case ListColumnBuffer<sbyte> c: PutList(c, isNull, random, r => (sbyte)r.Next()); break;
             case ListColumnBuffer<short> c: PutList(c, isNull, random, r => (short)r.Next()); break;
             case ListColumnBuffer<int> c: PutList(c, isNull, random, r => r.Next()); break;
@@ -155,19 +156,6 @@ public sealed class ArrowBatchEncoderPropertyTests
             case ListColumnBuffer<float> c: PutList(c, isNull, random, r => BitConverter.Int32BitsToSingle(r.Next())); break;
             case ListColumnBuffer<double> c: PutList(c, isNull, random, r => BitConverter.Int64BitsToDouble(r.NextInt64())); break;
             default: throw new InvalidOperationException($"no generator for {column.GetType().Name}");
-        }
-    }
-
-    private static void Put<T>(PrimitiveColumnBuffer<T> column, bool isNull, T value)
-        where T : unmanaged
-    {
-        if (isNull)
-        {
-            column.AppendNull();
-        }
-        else
-        {
-            column.Append(value);
         }
     }
 
