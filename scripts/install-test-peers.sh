@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the tests start (idempotent): mosquitto from Debian, and the
-# apache-arrow JS reader and aedes broker from npm. See ../shared/docs/test-peers.md for the recipes.
+# apache-arrow JS reader and aedes broker from npm (Ingest.Tests/Peers/node). The tests start them on free loopback ports.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
