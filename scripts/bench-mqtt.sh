@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
-# MQTT QoS 1 throughput, paired rounds against the raw-socket reference (performance.md G3.1/G3.4).
-# With two or more CPUs the client runs pinned to CPU 0 and mosquitto to CPU 1, so neither steals the other's core
-# and the ratio measures the client's own cost. Extra arguments go to the harness (e.g. --rounds 31 --sizes 244).
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || { echo "mosquitto is not installed: scripts/install-test-peers.sh" >&2; exit 1; }
-dotnet build -c Release Ingest.Bench --nologo -v q -clp:NoSummary
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-  exec taskset -c 0 dotnet run -c Release --no-build --project Ingest.Bench -- mqtt-paired --broker-cpu 1 "$@"
-fi
-exec dotnet run -c Release --no-build --project Ingest.Bench -- mqtt-paired "$@"
+# MQTT QoS 1 throughput at 1/16/128 KiB, paired rounds: our MQTTnet layer and MQTTnet alone against a raw-socket
+# reference, pinned (performance.md G3). Exits 1 when the layer allocates more than 4 KB per publish; rates and CPU
+# are reported. Extra arguments go to the harness (e.g. --rounds 31 --sizes 1024).
+exec "$(dirname "$0")/bench-pinned.sh" mqtt-paired "$@"
