@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
-using System.Security.Cryptography;
 using Ingest.Bench.Arrow;
 using Ingest.Bench.Mqtt;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Columns;
 using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Publishing;
 using Ingest.Pipeline.Publishing.Mqtt;
 
 namespace Ingest.Bench.Hub;
@@ -99,7 +99,7 @@ internal static class HubPathHarness
     private static string Describe(Phase phase) => phase switch
     {
         Phase.Decode => "decode into columns",
-        Phase.Encode => "+ seal, Arrow encode, SHA-256",
+        Phase.Encode => "+ seal, Arrow encode, SHA-256 and MQTT properties",
         _ => "+ QoS 1 publish to PUBACK",
     };
 
@@ -199,7 +199,6 @@ internal static class HubPathHarness
         private readonly MqttPublisher _publisher;
         private readonly HubStream[] _streams;
         private readonly ValueTask<PublishResult>[] _pending;
-        private readonly byte[] _hash = new byte[SHA256.HashSizeInBytes];
 
         public SimulatedHub(Settings settings, SimulatedFrames frames, MqttPublisher publisher)
         {
@@ -294,22 +293,13 @@ internal static class HubPathHarness
                 {
                     var identity = new BatchIdentity(HubId, stream.Name, stream.NextSequence++);
                     var payload = stream.Encoder.EncodeStream(sealedColumns, identity);
-                    SHA256.HashData(payload.Span, _hash);
+                    var (first, last) = ArrowBatchEncoder.TimeRange(sealedColumns);
+                    // The SHA-256 the contract carries is computed in Properties, in every phase that encodes.
+                    var properties = BatchMessage.Properties(identity, stream.Description, sealedColumns.RowCount, first, last, payload.Span);
                     if (phase == Phase.Publish)
                     {
-                        var properties = new MqttPublishProperties
-                        {
-                            ContentType = "application/vnd.apache.arrow.stream",
-                            UserProperties =
-                            [
-                                new("hub", identity.Hub),
-                                new("stream", identity.Stream),
-                                new("sequence", identity.Sequence.ToString(CultureInfo.InvariantCulture)),
-                                new("sha256", Convert.ToHexStringLower(_hash)),
-                            ],
-                        };
 #pragma warning disable CA2012 // Each ValueTask is stored once and awaited exactly once below.
-                        _pending[i] = _publisher.PublishAsync(stream.Topic, payload, properties);
+                        _pending[i] = _publisher.PublishAsync(stream.Address.Topic, payload, properties);
 #pragma warning restore CA2012
                     }
                 }
@@ -352,17 +342,20 @@ internal static class HubPathHarness
         {
             Kind = kind;
             Name = name;
-            Topic = $"wearables/bench-study/site-1/{name[..4]}/{kind}";
+            Address = new BatchAddress("bench-study", "site-1", name[..4], kind);
+            Description = CompressionStreams.Describe(kind);
             Decoder = CompressionStreams.CreateDecoder(kind, initialRows: 256);
             Spare = new StreamColumns(Decoder.Schema, 256);
-            Encoder = new ArrowBatchEncoder(Decoder.Schema, CompressionStreams.Describe(kind), new BatchEncodingOptions { Compression = compression });
+            Encoder = new ArrowBatchEncoder(Decoder.Schema, Description, new BatchEncodingOptions { Compression = compression });
         }
 
         public string Kind { get; }
 
         public string Name { get; }
 
-        public string Topic { get; }
+        public BatchAddress Address { get; }
+
+        public StreamDescription Description { get; }
 
         public StreamDecoder Decoder { get; }
 
