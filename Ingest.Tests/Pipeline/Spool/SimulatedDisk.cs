@@ -208,11 +208,25 @@ internal sealed class SimulatedDisk : ISpoolStorage
                                 continue;
                             }
 
+                            if (random.Next(2) == 0)
+                            {
+                                // The device wrote 512-byte sectors in its own order: any of them may be missing.
+                                for (var sector = 0; sector < write.Bytes.Length; sector += 512)
+                                {
+                                    if (random.Next(2) == 0)
+                                    {
+                                        clone.WriteAt(write.Bytes.AsSpan(sector, Math.Min(512, write.Bytes.Length - sector)), write.Offset + sector);
+                                    }
+                                }
+
+                                continue;
+                            }
+
                             var keep = random.Next(2) == 0 ? write.Bytes.Length : random.Next(write.Bytes.Length + 1);
                             var bytes = write.Bytes.AsSpan(0, keep).ToArray();
                             if (random.Next(4) == 0 && bytes.Length > 0)
                             {
-                                bytes[random.Next(bytes.Length)] ^= (byte)(1 + random.Next(255)); // a torn sector
+                                bytes[random.Next(bytes.Length)] ^= (byte)(1 + random.Next(255)); // a garbled sector
                             }
 
                             clone.WriteAt(bytes, write.Offset);
