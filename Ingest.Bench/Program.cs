@@ -3,6 +3,7 @@ using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
 using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
+using Ingest.Bench.Spool;
 
 // Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
 // `check-budgets [budgets.json] [results folder]` compares the JSON reports with allocation-budgets.json.
@@ -29,6 +30,12 @@ if (args.Length > 0 && args[0] == "mqtt-paired")
 if (args.Length > 0 && args[0] == "hub-path")
 {
     return await HubPathHarness.RunAsync(args[1..]);
+}
+
+// `spool-write [options]`: durable MB/s against an fdatasync'd reference and disk bytes per payload byte (docs/wire/spool.md).
+if (args.Length > 0 && args[0] == "spool-write")
+{
+    return await SpoolWriteHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
