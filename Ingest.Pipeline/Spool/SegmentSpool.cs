@@ -223,16 +223,21 @@ internal sealed partial class SegmentSpool : IAsyncDisposable
     /// </summary>
     public IAsyncEnumerable<SpoolRecord> ReadAllAsync(CancellationToken cancellationToken = default) => ReadCore(cancellationToken);
 
-    /// <summary>Writes a checkpoint now if releases advanced since the last one (and reclaims what it frees).</summary>
+    /// <summary>
+    /// Writes a checkpoint now if releases advanced since the last one (and reclaims what it frees); completes after
+    /// that attempt, successful or not (<see cref="SpoolStatistics.CheckpointFailures"/>).
+    /// </summary>
     public Task CheckpointNowAsync(CancellationToken cancellationToken = default)
     {
+        long attempts;
         lock (_lock)
         {
+            attempts = _checkpointAttempts;
             _lastCheckpointTicks = 0;
             WakeLoop();
         }
 
-        return WaitForCheckpointAsync(cancellationToken);
+        return WaitForCheckpointAsync(attempts, cancellationToken);
     }
 
     /// <summary>Writes what is queued, a final checkpoint, and closes the files. Waiting appends fail.</summary>
@@ -394,14 +399,14 @@ internal sealed partial class SegmentSpool : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
     }
 
-    private async Task WaitForCheckpointAsync(CancellationToken cancellationToken)
+    private async Task WaitForCheckpointAsync(long attemptsBefore, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task signal;
             lock (_lock)
             {
-                if (_durableReleasedBelow >= _releasedBelow || _disposed || _fault is not null)
+                if (_durableReleasedBelow >= _releasedBelow || _checkpointAttempts > attemptsBefore || _disposed)
                 {
                     return;
                 }

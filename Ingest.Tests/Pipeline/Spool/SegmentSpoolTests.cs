@@ -178,8 +178,12 @@ public sealed class SegmentSpoolTests
         for (var s = 0; s < 100; s++)
         {
             var append = spool.AppendAsync(Identity(s), Rows(s), Payload(s, 900)).AsTask();
-            var done = await Task.WhenAny(append, Task.Delay(300));
-            if (done != append)
+            while (!append.IsCompleted && !spool.IsFull)
+            {
+                await Task.Delay(5);
+            }
+
+            if (!append.IsCompleted)
             {
                 blocked = append;
                 break;
