@@ -19,7 +19,7 @@ public class SimulatedFleetTests
         var first = await FleetHarness.CollectAsync(options, 20);
         var second = await FleetHarness.CollectAsync(options, 20);
 
-        Assert.True(first.Count > 1000, $"only {first.Count} notifications in 20 s");
+        Assert.True(first.Count > 500, $"only {first.Count} notifications in 20 s");
         Assert.Equal(first.Count, second.Count);
         for (var i = 0; i < first.Count; i++)
         {
@@ -70,7 +70,7 @@ public class SimulatedFleetTests
         // Clocks without drift here: the nominal rate is the device's; drift is tested on its own.
         var options = EveryProfile with { ClockDriftSpreadPpm = 0 };
         var trackers = FleetHarness.Trackers(options);
-        var received = await FleetHarness.CollectAsync(options, 60);
+        var received = await FleetHarness.CollectAsync(options, 63);
         var decoded = FleetHarness.Decode(trackers, received);
         var checkedStreams = 0;
         foreach (var tracker in trackers)
@@ -84,12 +84,16 @@ public class SimulatedFleetTests
                 }
 
                 var decoder = decoded.Streams[(tracker.Device, stream.Id)];
-                var samples = decoder.Counters.Samples;
+                // Streams start within their first second (a random phase): count the rows of the minute after it.
+                var from = s_startNs + (2 * FleetHarness.NsPerSecond);
+                var to = from + (60 * FleetHarness.NsPerSecond);
+                var hubTimes = decoder.Columns.HubTime.Values.ToArray();
+                var samples = hubTimes.Count(t => t >= from && t < to);
                 var frames = decoder.Counters.FramesAccepted;
                 var expected = rate * 60;
 
                 // Whole notifications: up to one frame more or less than the exact count.
-                var perFrame = (double)samples / frames;
+                var perFrame = (double)decoder.Counters.Samples / frames;
                 Assert.True(Math.Abs(samples - expected) <= Math.Max(perFrame + 1, expected * 0.01),
                     $"{profile.Id}/{stream.Id}: {samples} samples in a minute, nominal {expected}");
                 checkedStreams++;
@@ -192,6 +196,9 @@ public class SimulatedFleetTests
             rest.Release();
         }
 
+        // Completion also waits for the last item to be read.
+        var events = await fleet.DeviceEvents.ReadAllAsync().CountAsync();
+        Assert.Equal(FleetHarness.Profiles.Count, events);
         await fleet.DeviceEvents.Completion;
         await fleet.Notifications.Completion;
         Assert.Equal(0, fleet.Pool.Outstanding);
