@@ -100,6 +100,26 @@ internal sealed class FleetEngine : IDisposable
 
     public long HubStartNs { get; }
 
+    /// <summary>Notifications produced and not yet handed out (held in bursts or queued).</summary>
+    public int HeldNotifications
+    {
+        get
+        {
+            var count = 0;
+            foreach (var held in _held)
+            {
+                count += held.Count;
+            }
+
+            foreach (var output in _ready)
+            {
+                count += output.IsEvent ? 0 : 1;
+            }
+
+            return count;
+        }
+    }
+
     public IReadOnlyList<SimulatedTracker> Trackers { get; }
 
     /// <summary>
