@@ -15,13 +15,12 @@ namespace Ingest.Pipeline.Batching;
 /// </summary>
 public sealed partial class ArrowBatchEncoder : IDisposable
 {
-    private const int BatchMetadataCount = 8;
 
     private readonly StreamDescription _description;
     private readonly Field[] _fields;
     private readonly IArrowType[] _valueTypes;
     private readonly IArrowArray[] _arrays;
-    private readonly KeyValuePair<string, string>[] _batchMetadata = new KeyValuePair<string, string>[BatchMetadataCount];
+    private readonly KeyValuePair<string, string>[] _batchMetadata;
     private readonly ReusedCodecFactory? _codecFactory;
     private readonly MemoryStream _payload = new();
     private Schema? _fileSchema;
@@ -38,6 +37,8 @@ public sealed partial class ArrowBatchEncoder : IDisposable
         Schema = schema;
         Options = options;
         _description = description;
+        _batchMetadata = new KeyValuePair<string, string>[8 + OriginMetadata(description.Origin).Count];
+        OriginMetadata(description.Origin).CopyTo(_batchMetadata, 8);
 
         var fields = new List<Field>(schema.Columns.Count + 2)
         {
@@ -103,6 +104,30 @@ public sealed partial class ArrowBatchEncoder : IDisposable
         _batchMetadata[6] = new(BatchMetadataKeys.FirstHubTime, CaptureReader.FormatTime(firstHubTimeNs));
         _batchMetadata[7] = new(BatchMetadataKeys.LastHubTime, CaptureReader.FormatTime(lastHubTimeNs));
         return new Schema(_fields, _batchMetadata);
+    }
+
+    /// <summary>The schema metadata of <paramref name="origin"/>: fixed for a stream, so computed once per encoder.</summary>
+    private static List<KeyValuePair<string, string>> OriginMetadata(StreamOrigin? origin)
+    {
+        if (origin is null)
+        {
+            return [];
+        }
+
+        List<KeyValuePair<string, string>> metadata =
+        [
+            new(BatchMetadataKeys.Study, origin.Study),
+            new(BatchMetadataKeys.Site, origin.Site),
+            new(BatchMetadataKeys.Participant, origin.Participant),
+            new(BatchMetadataKeys.Device, origin.Device),
+            new(BatchMetadataKeys.StreamId, origin.StreamId),
+        ];
+        if (origin.NominalRateHz is { } rate)
+        {
+            metadata.Add(new(BatchMetadataKeys.NominalRateHz, rate.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        return metadata;
     }
 
     /// <summary>The Arrow schema of a file or stream of many batches: provenance only, no per-batch identity. Built once.</summary>

@@ -30,6 +30,24 @@ public static class BatchMetadataKeys
     /// <summary>Schema: hub time of the latest row (ISO 8601, ns).</summary>
     public const string LastHubTime = "wearable.hub_time.last";
 
+    /// <summary>Schema: the study code (<see cref="StreamOrigin.Study"/>).</summary>
+    public const string Study = "wearable.study";
+
+    /// <summary>Schema: the site id.</summary>
+    public const string Site = "wearable.site";
+
+    /// <summary>Schema: the participant pseudonym.</summary>
+    public const string Participant = "wearable.participant";
+
+    /// <summary>Schema: the device pseudonym.</summary>
+    public const string Device = "wearable.device";
+
+    /// <summary>Schema: the profile's stream id (the topic's last level).</summary>
+    public const string StreamId = "wearable.stream.id";
+
+    /// <summary>Schema: nominal samples per second (invariant decimal); absent for an event stream.</summary>
+    public const string NominalRateHz = "wearable.stream.nominal_rate_hz";
+
     /// <summary>Field: unit of the physical quantity.</summary>
     public const string Unit = "unit";
 

@@ -4,4 +4,8 @@ namespace Ingest.Pipeline.Batching;
 /// <param name="ProfileId">Firmware profile id (or the decoder name when decoding without a profile).</param>
 /// <param name="ProfileVersion">Firmware profile version ("" without a profile).</param>
 /// <param name="Decoder">Decoder name.</param>
-public sealed record StreamDescription(string ProfileId, string ProfileVersion, string Decoder);
+public sealed record StreamDescription(string ProfileId, string ProfileVersion, string Decoder)
+{
+    /// <summary>Whose data and where it goes (set by the service; null for files decoded without one, e.g. <c>decode</c>).</summary>
+    public StreamOrigin? Origin { get; init; }
+}
