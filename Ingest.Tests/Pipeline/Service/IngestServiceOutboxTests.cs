@@ -5,6 +5,7 @@ using Ingest.Pipeline.Service;
 using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Spool;
 using Ingest.Tests.Pipeline.Simulation.Fleet;
+using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Pipeline.Service;
 
@@ -12,15 +13,11 @@ namespace Ingest.Tests.Pipeline.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class IngestServiceOutboxTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wi-service-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _temporary = new("service");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-    }
+    private string _dataDir => _temporary.Path;
+
+    public void Dispose() => _temporary.Dispose();
 
     private static IngestOptions Options => new() { HubId = "hub-test", Study = "study-1", Site = "site-1", BatchMaxAge = TimeSpan.FromMilliseconds(200) };
 
