@@ -43,6 +43,7 @@ internal static class RunCommand
             Keyed("--health-interval", "Health:Interval", "How often the hub's health goes to its status topic (default 10s)"),
         ];
         var duration = new Option<string?>("--duration") { Description = "Run this long (5s, 10m, 2h), then stop as on SIGTERM", HelpName = "TIME" };
+        var check = new Option<bool>("--check-config") { Description = "Check the configuration, show each value and where it came from, and exit" };
         var set = new Option<string[]>("--set")
         {
             Description = "Set any configuration key: --set Spool:CommitWindow=50ms (may be repeated; see docs/configuration.md)",
@@ -59,6 +60,7 @@ internal static class RunCommand
 
         command.Add(duration);
         command.Add(set);
+        command.Add(check);
         command.SetAction(parse => CliRunner.Run(() =>
         {
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -97,6 +99,12 @@ internal static class RunCommand
             }
 
             var settings = GatewayConfiguration.Load(values, names);
+            if (parse.GetValue(check))
+            {
+                ShowConfiguration(settings);
+                return ExitCodes.Success;
+            }
+
             if (!OperatingSystem.IsLinux())
             {
                 throw new CliException("run needs Linux (the spool relies on Linux's fsync semantics)");
@@ -106,6 +114,20 @@ internal static class RunCommand
             return host.RunAsync().GetAwaiter().GetResult();
         }));
         return command;
+    }
+
+    private static void ShowConfiguration(GatewaySettings settings)
+    {
+        Console.WriteLine($"configuration file: {settings.ConfigFile ?? "none"}");
+        Console.WriteLine($"data directory: {settings.DataDirectory}");
+        Console.WriteLine($"hub {settings.Ingest.HubId}, study {settings.Ingest.Study}, site {settings.Ingest.Site}; " +
+            (settings.Broker is { } broker ? $"broker {broker.Broker}" : $"no broker: outbox {settings.OutboxDirectory}"));
+        foreach (var value in settings.Sources)
+        {
+            Console.WriteLine($"  {value.Key} = {value.Value} ({value.Source})");
+        }
+
+        Console.WriteLine("every other key has its default (docs/configuration.md); the configuration is valid");
     }
 
     private static KeyOption Keyed(string name, string key, string description, string? helpName = null) =>

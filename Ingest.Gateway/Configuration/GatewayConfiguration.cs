@@ -93,7 +93,7 @@ internal static class GatewayConfiguration
         {
             if (!File.Exists(configFile))
             {
-                throw new CliException($"configuration file '{configFile}' does not exist (given {Describe(early, "Config", null, optionNames)}); check the path or leave it out");
+                throw new CliException($"configuration file '{configFile}' does not exist ({Describe(early, "Config", null, optionNames)}); check the path or leave it out");
             }
         }
         else if (File.Exists(Path.Combine(dataDirectory, DefaultFileName)))
@@ -121,7 +121,7 @@ internal static class GatewayConfiguration
         var reader = new Reader(root, configFile, optionNames);
         reader.RejectUnknownKeys();
         var settings = reader.Read(dataDirectory);
-        return settings with { ConfigFile = configFile is null ? null : Path.GetFullPath(configFile) };
+        return settings with { ConfigFile = configFile is null ? null : Path.GetFullPath(configFile), Sources = reader.Explicit() };
     }
 
     /// <summary>A hub id from the machine name: lower case, anything a topic level cannot hold replaced by '-', at most 64 characters.</summary>
@@ -289,6 +289,23 @@ internal static class GatewayConfiguration
                 HealthInterval = health,
                 Simulator = new SimulatedFleetOptions { TrackerCount = trackers, Seed = seed, ProfileIds = profiles },
             };
+        }
+
+        /// <summary>Every key given a value, with the value (secrets masked) and where it came from.</summary>
+        public ConfiguredValue[] Explicit()
+        {
+            var values = new List<ConfiguredValue>();
+            foreach (var key in Keys)
+            {
+                var value = root[key] ?? (List(key) is { } list ? string.Join(",", list) : null);
+                if (value is not null)
+                {
+                    var shown = key.EndsWith("Password", StringComparison.Ordinal) ? "********" : value;
+                    values.Add(new ConfiguredValue(key, shown, root[key] is null ? Source(key + ":0") : Source(key)));
+                }
+            }
+
+            return [.. values];
         }
 
         /// <summary>Where <paramref name="key"/>'s value came from: "in FILE", "from WEARABLE_INGEST_…", "from --option".</summary>
@@ -468,7 +485,7 @@ internal static class GatewayConfiguration
         }
 
         private CliException Bad(string key, string change) =>
-            new($"{key} is '{root[key] ?? string.Join(",", List(key) ?? [])}' ({Source(key)}); {change}");
+            new($"{key} is '{root[key] ?? string.Join(",", List(key) ?? [])}' ({(root[key] is null && List(key) is not null ? Source(key + ":0") : Source(key))}); {change}");
 
         /// <summary>Puts the source after the value in a message of the form "Key is value; set it …".</summary>
         private string WithSource(ArgumentException ex)

@@ -39,9 +39,18 @@ internal sealed record GatewaySettings
     /// <summary>The simulated fleet (until the radio lands, issue 10, the only intake).</summary>
     public required SimulatedFleetOptions Simulator { get; init; }
 
+    /// <summary>The keys that were given a value (file, environment, command line), for <c>run --check-config</c>.</summary>
+    public IReadOnlyList<ConfiguredValue> Sources { get; init; } = [];
+
     /// <summary>The outbox folder used when there is no broker.</summary>
     public string OutboxDirectory => Path.Combine(DataDirectory, "outbox");
 
     /// <summary>The status topic: <c>wearables/{study}/hubs/{hub}/status</c>.</summary>
     public string StatusTopic => $"wearables/{Ingest.Study}/hubs/{Ingest.HubId}/status";
 }
+
+/// <summary>One configured key: its value as given (secrets masked) and where it came from.</summary>
+/// <param name="Key">The key, e.g. <c>Batching:MaxRows</c>.</param>
+/// <param name="Value">The value as given.</param>
+/// <param name="Source">"in FILE", "from WEARABLE_INGEST_…", "from --option".</param>
+internal sealed record ConfiguredValue(string Key, string Value, string Source);
