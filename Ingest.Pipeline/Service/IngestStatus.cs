@@ -39,6 +39,12 @@ public sealed record IngestStatus
     /// <summary>Publishes that failed (will be retried; a refused batch stays spooled and is reported).</summary>
     public long PublishFailures { get; init; }
 
+    /// <summary>Batches the destination refused for good (too large, not authorised): kept in the spool, retried after a restart.</summary>
+    public long BatchesRefused { get; init; }
+
+    /// <summary>The last publish problem, for people (what the broker or the disk said), or null.</summary>
+    public string? LastPublishProblem { get; init; }
+
     /// <summary>Batches waiting in the spool (unreleased).</summary>
     public long Backlog { get; init; }
 

@@ -1,0 +1,404 @@
+using System.Threading.Channels;
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Intake;
+using Ingest.Pipeline.Spool;
+
+namespace Ingest.Pipeline.Service;
+
+/// <summary>The decode loop: admission, routing, decoding into columns, sealing, gaps. One task owns all of it.</summary>
+internal sealed partial class IngestService
+{
+    private readonly Dictionary<string, ServiceStream> _streamsByKey = new(StringComparer.Ordinal);
+    private DeviceState?[] _devices = new DeviceState?[64];
+
+    // Replaced (never mutated) by the decode loop, so other threads can enumerate a snapshot.
+    private ServiceStream[] _streams = [];
+    private DeviceState[] _deviceList = [];
+    private long _pausedSinceNs;
+
+    /// <summary>Streams and hub-downtime gaps of the devices the previous run knew.</summary>
+    private void PrepareFromLedger()
+    {
+        foreach (var (device, entry) in _ledger.Devices)
+        {
+            var gaps = GapsStreamOf(new StreamOrigin(_options.Study, _options.Site, entry.Participant, device, Gaps.StreamId, null));
+            if (_ledger.PreviousAliveNs is { } alive && alive < _startedAtNs)
+            {
+                AppendGap(gaps, alive, _startedAtNs, GapReason.HubDown);
+            }
+        }
+    }
+
+    private async Task DecodeLoopAsync()
+    {
+        var notifications = _source.Notifications;
+        var events = _source.DeviceEvents;
+        // Idle streams are sealed by a sweep: often enough that a batch is at most a quarter of its age late.
+        var sweepEvery = TimeSpan.FromTicks(Math.Clamp(_options.BatchMaxAge.Ticks / 4, TimeSpan.FromMilliseconds(5).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+        var lastSweep = _time.GetTimestamp();
+        try
+        {
+            while (true)
+            {
+                // A device's Connected precedes its first notification; events and notifications interleave by hub time.
+                while (events.TryPeek(out var next) && (!notifications.TryPeek(out var notification) || next.HubTimeNs <= notification.HubTimeNs))
+                {
+                    events.TryRead(out next);
+                    HandleEvent(next);
+                }
+
+                if (notifications.TryRead(out var received))
+                {
+                    await HandleNotificationAsync(received).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(lastSweep) >= sweepEvery)
+                    {
+                        await SweepAsync().ConfigureAwait(false);
+                        lastSweep = _time.GetTimestamp();
+                    }
+
+                    continue;
+                }
+
+                await SweepAsync().ConfigureAwait(false);
+                lastSweep = _time.GetTimestamp();
+                if (notifications.Completion.IsCompleted && events.Completion.IsCompleted)
+                {
+                    // Surfaces a source failure (the channels were completed with its exception).
+                    await notifications.Completion.ConfigureAwait(false);
+                    await events.Completion.ConfigureAwait(false);
+                    break;
+                }
+
+                await WaitForInputAsync(notifications, events, sweepEvery).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await SealEverythingAsync().ConfigureAwait(false);
+            _appends.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Waits (only when idle) for a notification, an event or the next sweep.</summary>
+    private async Task WaitForInputAsync(ChannelReader<Notification> notifications, ChannelReader<DeviceEvent> events, TimeSpan sweepEvery)
+    {
+        var notification = notifications.WaitToReadAsync();
+        if (notification.IsCompleted)
+        {
+            return;
+        }
+
+        var deviceEvent = events.WaitToReadAsync();
+        if (deviceEvent.IsCompleted)
+        {
+            return;
+        }
+
+        await Task.WhenAny(notification.AsTask(), deviceEvent.AsTask(), Task.Delay(sweepEvery, _time)).ConfigureAwait(false);
+    }
+
+    private DeviceState? DeviceOf(DeviceHandle handle) =>
+        (uint)handle.Value < (uint)_devices.Length ? _devices[handle.Value] : null;
+
+    private void HandleEvent(in DeviceEvent deviceEvent)
+    {
+        var device = DeviceOf(deviceEvent.Device);
+        if (deviceEvent.Kind == DeviceEventKind.Connected)
+        {
+            device ??= AddDevice(deviceEvent.Device, deviceEvent.ProfileId);
+            if (device.Admitted is null)
+            {
+                return;
+            }
+
+            if (!device.Connected && device.DisconnectedAtNs is { } since)
+            {
+                AppendGap(device.Gaps!, since, deviceEvent.HubTimeNs, GapReason.Disconnected);
+            }
+
+            // A new link: decoders forget the previous frame (counters, device clock) so nothing spans the gap.
+            foreach (var stream in device.Streams)
+            {
+                stream.Decoder!.Reset();
+            }
+
+            device.Connected = true;
+            device.DisconnectedAtNs = null;
+        }
+        else if (device is { Admitted: not null, Connected: true })
+        {
+            device.Connected = false;
+            device.DisconnectedAtNs = deviceEvent.HubTimeNs;
+        }
+    }
+
+    private DeviceState AddDevice(DeviceHandle handle, string? profileId)
+    {
+        var admitted = _admission.Admit(handle, profileId);
+        var device = new DeviceState(handle, admitted);
+        if (admitted is not null)
+        {
+            var streams = new List<ServiceStream>(admitted.Profile.Streams.Count);
+            foreach (var definition in admitted.Profile.Streams)
+            {
+                var origin = new StreamOrigin(_options.Study, _options.Site, admitted.Participant, admitted.Device, definition.Id, definition.NominalRateHz);
+                var key = admitted.Device + "." + definition.Id;
+                if (!_streamsByKey.TryGetValue(key, out var stream))
+                {
+#pragma warning disable CA2000 // Register hands the stream to _streams, which DisposeStreams disposes at stop.
+                    stream = ServiceStream.ForData(definition, admitted.Profile, origin, quarantine: null, _encoding, Math.Min(_options.BatchMaxRows, 1024));
+#pragma warning restore CA2000
+                    Register(stream);
+                }
+
+                streams.Add(stream);
+            }
+
+            device.Streams = [.. streams];
+            device.Gaps = GapsStreamOf(new StreamOrigin(_options.Study, _options.Site, admitted.Participant, admitted.Device, Gaps.StreamId, null));
+            lock (_ledger)
+            {
+                _ledger.Devices[admitted.Device] = new LedgerDevice(admitted.Participant, admitted.Profile.Id, admitted.Profile.Version);
+            }
+        }
+
+        if (handle.Value >= _devices.Length)
+        {
+            Array.Resize(ref _devices, Math.Max(handle.Value + 1, _devices.Length * 2));
+        }
+
+        _devices[handle.Value] = device;
+        _deviceList = [.. _deviceList, device];
+        return device;
+    }
+
+    private ServiceStream GapsStreamOf(StreamOrigin origin)
+    {
+        var key = origin.Device + "." + Gaps.StreamId;
+        if (!_streamsByKey.TryGetValue(key, out var stream))
+        {
+            stream = ServiceStream.ForGaps(origin, typeof(IngestService).Assembly.GetName().Version?.ToString(3) ?? "0", _encoding);
+            Register(stream);
+        }
+
+        return stream;
+    }
+
+    /// <summary>Adds a stream, continuing its sequence: never below what the ledger or the spool's records say was used.</summary>
+    private void Register(ServiceStream stream)
+    {
+        long next;
+        lock (_ledger)
+        {
+            next = _ledger.NextSequences.GetValueOrDefault(stream.Key);
+        }
+
+        if (_spool.Recovery.NextSequences.TryGetValue((_options.HubId, stream.Key), out var recovered))
+        {
+            next = Math.Max(next, recovered);
+        }
+
+        stream.NextSequence = next;
+        _streamsByKey[stream.Key] = stream;
+        _streams = [.. _streams, stream];
+    }
+
+    private ValueTask HandleNotificationAsync(Notification notification)
+    {
+        _metrics.Notifications++;
+        var device = DeviceOf(notification.Device);
+        if (device?.Admitted is null)
+        {
+            // Unknown or not enrolled: counted, never decoded (issue 10 audits it).
+            _metrics.NotificationsNotAdmitted++;
+            notification.Release();
+            return default;
+        }
+
+        ServiceStream? stream;
+        FrameResult result;
+        try
+        {
+            var payload = notification.Payload;
+            stream = device.Route(notification.Characteristic, payload);
+            if (stream is null)
+            {
+                result = new FrameResult(RejectReason.BadFrameType, 0, "no stream of the device's profile uses this characteristic");
+            }
+            else
+            {
+                if (stream.Columns.RowCount == 0)
+                {
+                    stream.OpenedAt = _time.GetTimestamp();
+                }
+
+                result = stream.Decoder!.Decode(payload, notification.HubTimeNs);
+            }
+
+            device.LastNotificationNs = notification.HubTimeNs;
+        }
+        finally
+        {
+            notification.Release();
+        }
+
+        if (!result.IsAccepted)
+        {
+            _metrics.FramesRejected++;
+            _metrics.RejectedByReason[(int)result.Reason]++;
+            device.FramesRejected++;
+            return default;
+        }
+
+        _metrics.Samples += result.Rows;
+        device.Samples += result.Rows;
+        return stream!.Columns.RowCount >= _options.BatchMaxRows ? SealAsync(stream) : default;
+    }
+
+    private async ValueTask SweepAsync()
+    {
+        foreach (var stream in _streams)
+        {
+            if (stream.Columns.RowCount > 0 && _time.GetElapsedTime(stream.OpenedAt) >= _options.BatchMaxAge)
+            {
+                await SealAsync(stream).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SealEverythingAsync()
+    {
+        var now = NowNs();
+        foreach (var device in _deviceList)
+        {
+            if (device is { Admitted: not null, Connected: false, DisconnectedAtNs: { } since })
+            {
+                AppendGap(device.Gaps!, since, now, GapReason.Disconnected);
+                device.DisconnectedAtNs = now;
+            }
+        }
+
+        foreach (var stream in _streams)
+        {
+            if (stream.Columns.RowCount > 0)
+            {
+                await SealAsync(stream).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void AppendGap(ServiceStream gaps, long startNs, long endNs, GapReason reason)
+    {
+        if (gaps.Columns.RowCount == 0)
+        {
+            gaps.OpenedAt = _time.GetTimestamp();
+        }
+
+        Gaps.Append(gaps.Columns, startNs, endNs, reason);
+        _metrics.Gaps++;
+    }
+
+    /// <summary>
+    /// Seals a stream's open batch: encodes it once, hands the bytes to the spool (which copies them before returning)
+    /// and queues the durable-append for the spool stage. Waits while that queue is full: intake is paused then.
+    /// </summary>
+    private async ValueTask SealAsync(ServiceStream stream)
+    {
+        var columns = stream.TakeOpenBatch();
+        ValueTask<SpoolPosition> durable;
+        BatchIdentity identity;
+        try
+        {
+            if (columns.RowCount == 0)
+            {
+                return;
+            }
+
+            identity = new BatchIdentity(_options.HubId, stream.Key, stream.NextSequence);
+            var payload = stream.Encoder.EncodeStream(columns, identity);
+            durable = _spool.AppendAsync(identity, columns.RowCount, payload, CancellationToken.None);
+            stream.NextSequence++;
+        }
+        finally
+        {
+            stream.ReturnColumns(columns);
+        }
+
+        _metrics.BatchesSealed++;
+        var pending = new PendingAppend(durable, identity.Stream, identity.Sequence);
+        if (_appends.Writer.TryWrite(pending))
+        {
+            return;
+        }
+
+        // The spool is behind (full, or the disk is slow): intake waits here, and the pause becomes a gap record.
+        var pausedAt = NowNs();
+        Volatile.Write(ref _pausedSinceNs, pausedAt);
+        await _appends.Writer.WriteAsync(pending).ConfigureAwait(false);
+        Volatile.Write(ref _pausedSinceNs, 0);
+        var resumedAt = NowNs();
+        foreach (var device in _deviceList)
+        {
+            if (device is { Admitted: not null, Connected: true })
+            {
+                AppendGap(device.Gaps!, pausedAt, resumedAt, GapReason.IntakePaused);
+            }
+        }
+    }
+
+    private void DisposeStreams()
+    {
+        foreach (var stream in _streams)
+        {
+            stream.Dispose();
+        }
+    }
+
+    /// <summary>One device the decode loop knows.</summary>
+    private sealed class DeviceState(DeviceHandle handle, AdmittedDevice? admitted)
+    {
+        public DeviceHandle Handle { get; } = handle;
+
+        /// <summary>Null when the device was not admitted.</summary>
+        public AdmittedDevice? Admitted { get; } = admitted;
+
+        public ServiceStream[] Streams { get; set; } = [];
+
+        public ServiceStream? Gaps { get; set; }
+
+        public bool Connected { get; set; }
+
+        public long? DisconnectedAtNs { get; set; }
+
+        public long LastNotificationNs { get; set; }
+
+        public long Samples { get; set; }
+
+        public long FramesRejected { get; set; }
+
+        /// <summary>
+        /// The stream a notification belongs to: by characteristic, and for Polar PMD data (one characteristic, several
+        /// measurements) by the frame's measurement type; an unknown measurement goes to the first stream of the
+        /// characteristic, whose decoder rejects it with its reason.
+        /// </summary>
+        public ServiceStream? Route(Guid characteristic, ReadOnlySpan<byte> payload)
+        {
+            ServiceStream? first = null;
+            foreach (var stream in Streams)
+            {
+                if (stream.Accepts(characteristic, payload))
+                {
+                    return stream;
+                }
+
+                if (first is null && stream.Characteristic == characteristic)
+                {
+                    first = stream;
+                }
+            }
+
+            return first;
+        }
+    }
+}

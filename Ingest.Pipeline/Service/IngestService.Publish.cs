@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Spool;
+
+namespace Ingest.Pipeline.Service;
+
+/// <summary>The spool, publish, receipt and release stages, and the status snapshot.</summary>
+internal sealed partial class IngestService
+{
+    /// <summary>Publishes awaiting their acknowledgement at once; the MQTT layer further holds them to the broker's Receive Maximum.</summary>
+    private const int PublishesInFlight = 64;
+
+    /// <summary>Longest wait between retries of a batch the destination could not take for now.</summary>
+    private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the ledger is rewritten as a sign of life when nothing is released (bounds the hub-down gap's error).</summary>
+    private static readonly TimeSpan s_aliveInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<InFlight> _inFlight = Channel.CreateBounded<InFlight>(new BoundedChannelOptions(PublishesInFlight)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+        SingleWriter = true,
+    });
+
+    private readonly ConcurrentQueue<SpoolPosition> _toRelease = new();
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), SpoolPosition> _awaitingReceipt = new();
+    private readonly SemaphoreSlim _releaseSignal = new(0, 1);
+    private volatile bool _releaseStopping;
+    private volatile string? _lastPublishProblem;
+    private long _oldestUnsentNs;
+
+    /// <summary>Awaits each sealed batch's fsync in order; only then is its sequence consumed (and the ledger may record it).</summary>
+    private async Task SpoolLoopAsync()
+    {
+        await foreach (var pending in _appends.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await pending.Durable.ConfigureAwait(false);
+                _metrics.BatchesSpooled++;
+                lock (_ledger)
+                {
+                    if (_ledger.NextSequences.GetValueOrDefault(pending.Stream) <= pending.Sequence)
+                    {
+                        _ledger.NextSequences[pending.Stream] = pending.Sequence + 1;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // Keep draining so the decode loop never blocks on a dead spool; the service stops.
+                Fail(ex);
+            }
+        }
+    }
+
+    /// <summary>Reads the spool from its oldest unreleased record and sends each batch; acknowledgements are awaited by <see cref="AcknowledgeLoopAsync"/>.</summary>
+    private async Task PublishLoopAsync(CancellationToken cancellationToken)
+    {
+        var acknowledge = Task.Run(() => AcknowledgeLoopAsync(cancellationToken), CancellationToken.None);
+        try
+        {
+            await foreach (var record in _spool.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!BatchEnvelope.TryCreate(record.Identity, record.RowCount, record.Payload, out var batch, out var problem))
+                {
+                    Refuse(record.Identity, "cannot be published: " + problem);
+                    continue;
+                }
+
+                var firstNs = FirstHubTimeNs(batch!);
+                Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
+                await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _inFlight.Writer.TryComplete();
+            await acknowledge.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits each publish in order; retries what the destination could not take for now; queues releases.</summary>
+    private async Task AcknowledgeLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var sent in _inFlight.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var result = await sent.Result.ConfigureAwait(false);
+                var delay = TimeSpan.FromMilliseconds(100);
+                while (result.Outcome == BatchPublishOutcome.Transient && !cancellationToken.IsCancellationRequested)
+                {
+                    _metrics.PublishFailures++;
+                    _lastPublishProblem = result.Detail;
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRetryDelay.Ticks));
+                    result = await _publisher.PublishAsync(sent.Batch, cancellationToken).ConfigureAwait(false);
+                }
+
+                Acknowledged(sent, result);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Acknowledged(InFlight sent, BatchPublishResult result)
+    {
+        // The oldest unsent sample is now the next batch's (approximately: batches are acknowledged in send order).
+        Interlocked.Exchange(ref _oldestUnsentNs, _inFlight.Reader.TryPeek(out var next) ? next.FirstHubTimeNs : 0);
+        switch (result.Outcome)
+        {
+            case BatchPublishOutcome.Accepted:
+                _metrics.BatchesPublished++;
+                _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.FirstHubTimeNs) / 100));
+                if (_options.RequireReceipts)
+                {
+                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = sent.Position;
+                }
+                else
+                {
+                    _toRelease.Enqueue(sent.Position);
+                }
+
+                break;
+            case BatchPublishOutcome.Refused:
+                Refuse(sent.Batch.Identity, result.Detail ?? "refused");
+                break;
+            default:
+                // Transient at stop: stays spooled for the next start.
+                break;
+        }
+    }
+
+    private void Refuse(BatchIdentity identity, string detail)
+    {
+        _metrics.BatchesRefused++;
+        _lastPublishProblem = $"batch {identity.Stream}#{identity.Sequence} kept in the spool, not published: {detail}";
+    }
+
+    /// <summary>Receipts from the platform release their batches (only when receipts are required).</summary>
+    private async Task ReceiptLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var receipt in _publisher.Receipts.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_awaitingReceipt.TryRemove((receipt.Stream, receipt.Sequence), out var position))
+                {
+                    _toRelease.Enqueue(position);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Writes the ledger, then releases what was acknowledged: so every sequence in a segment the spool may reclaim is
+    /// already in the ledger (see <see cref="ServiceLedger"/>). Runs at the spool's checkpoint interval, and when asked.
+    /// </summary>
+    private async Task ReleaseLoopAsync()
+    {
+        var mode = _options.RequireReceipts ? SpoolReleaseMode.PlatformReceipt : SpoolReleaseMode.PublishAcknowledged;
+        var interval = _spool.Options.CheckpointInterval > TimeSpan.Zero ? _spool.Options.CheckpointInterval : TimeSpan.FromSeconds(1);
+        var lastWrite = long.MinValue;
+        while (true)
+        {
+            var stopping = _releaseStopping;
+            if (!_toRelease.IsEmpty || stopping || lastWrite == long.MinValue || _time.GetElapsedTime(lastWrite) >= s_aliveInterval)
+            {
+                try
+                {
+                    lock (_ledger)
+                    {
+                        _ledger.Write(NowNs());
+                    }
+
+                    lastWrite = _time.GetTimestamp();
+                    while (_toRelease.TryDequeue(out var position))
+                    {
+                        if (_spool.Release(position, mode) == SpoolReleaseResult.Released)
+                        {
+                            _metrics.BatchesReleased++;
+                        }
+                    }
+                }
+                catch (IOException ex)
+                {
+                    // Nothing is released without the ledger: the spool fills and intake pauses, visibly.
+                    _lastPublishProblem = "cannot write the service ledger: " + ex.Message;
+                }
+            }
+
+            if (stopping)
+            {
+                return;
+            }
+
+            await _releaseSignal.WaitAsync(interval).ConfigureAwait(false);
+        }
+    }
+
+    private void RequestReleaseFlush()
+    {
+        try
+        {
+            _releaseSignal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    /// <summary>Batches spooled but not yet released, not counting those kept because the destination refused them.</summary>
+    private long UnpublishedBacklog() => Math.Max(0, _spool.Statistics.UnreleasedRecords - _toRelease.Count - _metrics.BatchesRefused);
+
+    private static long FirstHubTimeNs(OutgoingBatch batch) =>
+        BatchEnvelope.FirstHubTime(batch) is { } first ? (first.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : 0;
+
+    /// <summary>A snapshot for the status line, health messages and the exit summary.</summary>
+    public IngestStatus Status
+    {
+        get
+        {
+            var spool = _spool.Statistics;
+            var devices = _deviceList;
+            var list = new List<DeviceStatus>(devices.Length);
+            foreach (var device in devices)
+            {
+                if (device.Admitted is { } admitted)
+                {
+                    list.Add(new DeviceStatus(admitted.Device, admitted.Participant, admitted.Profile.Id, device.Connected,
+                        device.LastNotificationNs == 0 ? null : ToTime(device.LastNotificationNs), device.Samples, device.FramesRejected));
+                }
+            }
+
+            var oldest = Interlocked.Read(ref _oldestUnsentNs);
+            return new IngestStatus
+            {
+                At = _time.GetUtcNow(),
+                StartedAt = ToTime(_startedAtNs),
+                Notifications = Volatile.Read(ref _metrics.Notifications),
+                NotificationsNotAdmitted = Volatile.Read(ref _metrics.NotificationsNotAdmitted),
+                Samples = Volatile.Read(ref _metrics.Samples),
+                FramesRejected = Volatile.Read(ref _metrics.FramesRejected),
+                BatchesSealed = Volatile.Read(ref _metrics.BatchesSealed),
+                BatchesSpooled = Volatile.Read(ref _metrics.BatchesSpooled),
+                BatchesPublished = Volatile.Read(ref _metrics.BatchesPublished),
+                BatchesReleased = Volatile.Read(ref _metrics.BatchesReleased),
+                BatchesRefused = Volatile.Read(ref _metrics.BatchesRefused),
+                PublishFailures = Volatile.Read(ref _metrics.PublishFailures),
+                LastPublishProblem = _lastPublishProblem,
+                Backlog = spool.UnreleasedRecords,
+                SpoolBytes = spool.UsedBytes,
+                SpoolLimitBytes = _spool.Options.MaxTotalBytes,
+                OldestUnsentSample = oldest == 0 ? null : ToTime(oldest),
+                IntakePaused = spool.IsFull || Volatile.Read(ref _pausedSinceNs) != 0,
+                Destination = _publisher.Destination,
+                DestinationState = _publisher.State,
+                Reconnects = _publisher.Reconnects,
+                Gaps = Volatile.Read(ref _metrics.Gaps),
+                Devices = list,
+                Failure = _failure,
+            };
+        }
+    }
+
+    private static DateTimeOffset ToTime(long unixNs) => DateTimeOffset.UnixEpoch.AddTicks(unixNs / 100);
+
+    /// <summary>One batch sent and not yet acknowledged.</summary>
+    private readonly record struct InFlight(SpoolPosition Position, OutgoingBatch Batch, long FirstHubTimeNs, ValueTask<BatchPublishResult> Result);
+}

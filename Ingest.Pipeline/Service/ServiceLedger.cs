@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Ingest.Pipeline.Spool;
+
+namespace Ingest.Pipeline.Service;
+
+/// <summary>
+/// The service's own small durable state, beside the spool: each stream's next batch sequence, the devices seen (so a
+/// restart can record hub downtime in their gaps streams) and the hub's last sign of life. Replaced atomically
+/// (temporary file, fdatasync, rename, directory fsync).
+/// <para>
+/// Why it exists: the spool forgets a stream's records once they are released and their segment is reclaimed, so its
+/// recovery alone cannot say where a stream's sequence stands. The service writes the ledger (covering every durable
+/// sequence) <i>before</i> it releases anything, so whatever the spool may reclaim is always covered by the ledger, and
+/// a restart never reuses a sequence number: next = max(ledger, spool recovery).
+/// </para>
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class ServiceLedger
+{
+    /// <summary>File name in the state directory.</summary>
+    public const string FileName = "ledger.json";
+
+    /// <summary>Largest ledger read back: far above 100,000 streams' entries; a bigger file is not ours.</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>Most streams a ledger may name.</summary>
+    public const int MaxStreams = 100_000;
+
+    private const int FormatVersion = 1;
+
+    private readonly string _path;
+
+    private ServiceLedger(string directory)
+    {
+        Directory = directory;
+        _path = Path.Combine(directory, FileName);
+    }
+
+    /// <summary>The state directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Next sequence per stream key.</summary>
+    public Dictionary<string, long> NextSequences { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Devices seen, by pseudonym.</summary>
+    public Dictionary<string, LedgerDevice> Devices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hub time (UTC ns) of the last ledger write of the previous run, or null for a first start.</summary>
+    public long? PreviousAliveNs { get; private set; }
+
+    /// <summary>What was wrong with the file at open, if anything (it was moved aside and the spool's recovery used instead).</summary>
+    public string? Problem { get; private set; }
+
+    /// <summary>Reads the ledger in <paramref name="directory"/> (created when missing). A damaged file is moved aside, never trusted.</summary>
+    public static ServiceLedger Open(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var ledger = new ServiceLedger(directory);
+        File.Delete(ledger._path + ".tmp");
+        if (!File.Exists(ledger._path))
+        {
+            return ledger;
+        }
+
+        try
+        {
+            var info = new FileInfo(ledger._path);
+            if (info.Length > MaxFileBytes)
+            {
+                throw new InvalidDataException($"it is {info.Length} bytes, more than the {MaxFileBytes} a ledger can be");
+            }
+
+            ledger.Read(File.ReadAllBytes(ledger._path));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or JsonException or FormatException or OverflowException or InvalidOperationException or KeyNotFoundException)
+        {
+            var aside = ledger._path + ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            File.Move(ledger._path, aside, overwrite: true);
+            ledger.NextSequences.Clear();
+            ledger.Devices.Clear();
+            ledger.PreviousAliveNs = null;
+            ledger.Problem = $"{ledger._path} was damaged ({ex.Message}); moved to {aside}; sequences continue from the spool's records";
+        }
+
+        return ledger;
+    }
+
+    /// <summary>Writes the ledger durably with <paramref name="aliveNs"/> as the sign of life.</summary>
+    public void Write(long aliveNs)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("version", FormatVersion);
+            json.WriteNumber("alive_ns", aliveNs);
+            json.WriteStartObject("streams");
+            foreach (var (stream, next) in NextSequences)
+            {
+                json.WriteNumber(stream, next);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartObject("devices");
+            foreach (var (device, entry) in Devices)
+            {
+                json.WriteStartObject(device);
+                json.WriteString("participant", entry.Participant);
+                json.WriteString("profile", entry.ProfileId);
+                json.WriteString("profile_version", entry.ProfileVersion);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        var temporary = _path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            file.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            LinuxSync.DataSync(file.SafeFileHandle);
+        }
+
+        File.Move(temporary, _path, overwrite: true);
+        LinuxSync.SyncDirectory(Directory);
+    }
+
+    private void Read(byte[] bytes)
+    {
+        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 });
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version) || version.GetInt32() != FormatVersion)
+        {
+            throw new InvalidDataException($"it is not a version {FormatVersion} ledger");
+        }
+
+        PreviousAliveNs = root.GetProperty("alive_ns").GetInt64();
+        foreach (var stream in root.GetProperty("streams").EnumerateObject())
+        {
+            var next = stream.Value.GetInt64();
+            if (next < 0 || stream.Name.Length is 0 or > 256 || NextSequences.Count >= MaxStreams)
+            {
+                throw new InvalidDataException($"stream entry '{stream.Name}' is out of range");
+            }
+
+            NextSequences[stream.Name] = next;
+        }
+
+        foreach (var device in root.GetProperty("devices").EnumerateObject())
+        {
+            if (device.Name.Length is 0 or > 64 || Devices.Count >= MaxStreams)
+            {
+                throw new InvalidDataException($"device entry '{device.Name}' is out of range");
+            }
+
+            Devices[device.Name] = new LedgerDevice(
+                device.Value.GetProperty("participant").GetString() ?? throw new InvalidDataException("a device has no participant"),
+                device.Value.GetProperty("profile").GetString() ?? throw new InvalidDataException("a device has no profile"),
+                device.Value.GetProperty("profile_version").GetString() ?? "");
+        }
+    }
+}
+
+/// <summary>A device the ledger remembers.</summary>
+/// <param name="Participant">Participant pseudonym.</param>
+/// <param name="ProfileId">Firmware profile.</param>
+/// <param name="ProfileVersion">Its version.</param>
+internal sealed record LedgerDevice(string Participant, string ProfileId, string ProfileVersion);

@@ -1,0 +1,103 @@
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Columns;
+using Ingest.Pipeline.Decoding;
+using Ingest.Pipeline.Profiles;
+
+namespace Ingest.Pipeline.Service;
+
+/// <summary>
+/// One stream of one device on the decode loop: its decoder writing into the open batch's columns (or, for the gaps
+/// stream, columns the loop appends gap rows to), a spare set of columns to swap in when sealing, its encoder and its
+/// next sequence. Owned by the decode loop; lives across reconnects so sequences continue.
+/// </summary>
+internal sealed class ServiceStream : IDisposable
+{
+    private StreamColumns _gapColumns;
+    private StreamColumns _spare;
+
+    private ServiceStream(string key, StreamOrigin origin, StreamDescription description, StreamSchema schema, StreamDecoder? decoder,
+        BatchEncodingOptions encoding, int initialRows)
+    {
+        Key = key;
+        Origin = origin;
+        Decoder = decoder;
+        Encoder = new ArrowBatchEncoder(schema, description, encoding);
+        _spare = new StreamColumns(schema, initialRows);
+        _gapColumns = decoder is null ? new StreamColumns(schema, 16) : null!;
+    }
+
+    /// <summary>The stream key: <c>{device}.{stream id}</c>.</summary>
+    public string Key { get; }
+
+    /// <summary>Whose data and which stream.</summary>
+    public StreamOrigin Origin { get; }
+
+    /// <summary>The decoder, or null for a gaps stream.</summary>
+    public StreamDecoder? Decoder { get; }
+
+    /// <summary>The encoder (reused buffer: one batch at a time).</summary>
+    public ArrowBatchEncoder Encoder { get; }
+
+    /// <summary>The characteristic whose notifications this stream decodes (empty for gaps).</summary>
+    public Guid Characteristic { get; private init; }
+
+    /// <summary>For Polar PMD streams sharing one characteristic: the frame's measurement type; -1 otherwise.</summary>
+    public int PmdMeasurement { get; private init; } = -1;
+
+    /// <summary>The open batch.</summary>
+    public StreamColumns Columns => Decoder?.Columns ?? _gapColumns;
+
+    /// <summary>Next sequence number to assign (assigned at seal; durable only once the spool says so).</summary>
+    public long NextSequence { get; set; }
+
+    /// <summary>Monotonic timestamp (TimeProvider ticks) of the open batch's first row; 0 when empty.</summary>
+    public long OpenedAt { get; set; }
+
+    /// <summary>A data stream of <paramref name="definition"/> for a device.</summary>
+    public static ServiceStream ForData(StreamDefinition definition, FirmwareProfile profile, StreamOrigin origin, IRejectedFrameSink? quarantine,
+        BatchEncodingOptions encoding, int initialRows)
+    {
+        var decoder = new StreamDecoder(definition.CreateDecoder(), quarantine, initialRows);
+        var description = new StreamDescription(profile.Id, profile.Version, definition.Decoder.Name) { Origin = origin };
+        return new ServiceStream(origin.Device + "." + definition.Id, origin, description, decoder.Schema, decoder, encoding, initialRows)
+        {
+            Characteristic = Guid.Parse(definition.Characteristic),
+            PmdMeasurement = definition.Decoder.Name == Decoding.Polar.PolarPmdDecoder.Name
+                ? (int)Decoding.Polar.PolarPmdSettings.Parse(definition.Settings).Measurement
+                : -1,
+        };
+    }
+
+    /// <summary>The gaps stream of a device.</summary>
+    public static ServiceStream ForGaps(StreamOrigin origin, string version, BatchEncodingOptions encoding) =>
+        new(origin.Device + "." + Gaps.StreamId, origin, Gaps.Describe(version, origin), Gaps.Schema, decoder: null, encoding, 16);
+
+    /// <summary>Whether a notification on <paramref name="characteristic"/> with this payload belongs here.</summary>
+    public bool Accepts(Guid characteristic, ReadOnlySpan<byte> payload) =>
+        characteristic == Characteristic
+        && (PmdMeasurement < 0 || (payload.Length > 0 && (payload[0] & Decoding.Polar.PmdFrameHeader.MeasurementTypeMask) == PmdMeasurement));
+
+    /// <summary>Takes the open batch out (to encode) and continues in the spare columns.</summary>
+    public StreamColumns TakeOpenBatch()
+    {
+        OpenedAt = 0;
+        if (Decoder is not null)
+        {
+            return Decoder.SwapColumns(_spare);
+        }
+
+        var taken = _gapColumns;
+        _gapColumns = _spare;
+        return taken;
+    }
+
+    /// <summary>Gives back columns taken by <see cref="TakeOpenBatch"/>, emptied, as the next spare.</summary>
+    public void ReturnColumns(StreamColumns columns)
+    {
+        columns.Clear();
+        _spare = columns;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Encoder.Dispose();
+}
