@@ -93,7 +93,7 @@ internal static class StatusText
 
         if (final.Gaps > 0)
         {
-            yield return $"  gaps recorded {final.Gaps:N0}";
+            yield return $"  gaps recorded {final.Gaps:N0} (hub downtime, paused intake, disconnects: rows in each device's gaps stream)";
         }
 
         yield return final.Backlog == 0

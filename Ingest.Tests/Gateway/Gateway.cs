@@ -58,6 +58,16 @@ internal static partial class Gateway
         return long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The gap records of the exit summary ("gaps recorded N"), 0 when it names none.</summary>
+    public static long SummaryGaps(string output)
+    {
+        var match = GapsPattern().Match(output);
+        return match.Success ? long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex(@"gaps recorded ([\d,]+)")]
+    private static partial Regex GapsPattern();
+
     [GeneratedRegex(@"samples ([\d,]+), frames rejected")]
     private static partial Regex SamplesPattern();
 }
