@@ -28,6 +28,7 @@ internal sealed class IngestMetrics : IDisposable
 
     // Spool stage.
     public long BatchesSpooled;
+    public long BatchesNotSpooledAtStop;
 
     // Publish stage.
     public long BatchesPublished;

@@ -48,6 +48,12 @@ internal sealed partial class IngestService
                     }
                 }
             }
+            catch (Exception ex) when (_stopForced)
+            {
+                // Closed at a forced stop while waiting for space: never durable, never published; reported.
+                _ = ex;
+                _metrics.BatchesNotSpooledAtStop++;
+            }
             catch (Exception ex)
             {
                 // Keep draining so the decode loop never blocks on a dead spool; the service stops.
@@ -259,6 +265,7 @@ internal sealed partial class IngestService
                 BatchesPublished = Volatile.Read(ref _metrics.BatchesPublished),
                 BatchesReleased = Volatile.Read(ref _metrics.BatchesReleased),
                 BatchesRefused = Volatile.Read(ref _metrics.BatchesRefused),
+                BatchesNotSpooledAtStop = Volatile.Read(ref _metrics.BatchesNotSpooledAtStop),
                 PublishFailures = Volatile.Read(ref _metrics.PublishFailures),
                 LastPublishProblem = _lastPublishProblem,
                 Backlog = spool.UnreleasedRecords,

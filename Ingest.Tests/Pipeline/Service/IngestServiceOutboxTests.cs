@@ -64,6 +64,79 @@ public sealed class IngestServiceOutboxTests : IDisposable
         Assert.Contains(gaps, g => g.Reasons.Contains((byte)GapReason.HubDown));
     }
 
+    [Fact]
+    public async Task Rejected_frames_are_quarantined_with_their_bytes_and_disconnects_become_gap_rows_with_the_link_down_interval()
+    {
+        var fleet = new SimulatedFleetOptions
+        {
+            TrackerCount = 4,
+            Seed = 3,
+            Faults = new SimulatedFaultOptions { GarbageProbability = 0.05, DisconnectsPerHour = 1800, ReconnectDelay = TimeSpan.FromSeconds(1) },
+        };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 8);
+        var expected = FleetHarness.Decode(FleetHarness.Trackers(fleet), recording);
+        var rejected = expected.Rejected.Count();
+        Assert.True(rejected > 0, "the recording should hold garbage frames");
+
+        await RunOnceAsync(recording);
+
+        var quarantine = File.ReadAllLines(Path.Combine(_dataDir, "quarantine", "frames.jsonl"));
+        Assert.Equal(rejected, quarantine.Length);
+        Assert.All(quarantine, line => Assert.Contains("\"hex\":", line, StringComparison.Ordinal));
+
+        // Each reconnect of the recording closes one disconnect gap, from the disconnect's hub time to the reconnect's.
+        var links = recording.Where(r => r.IsEvent).Select(r => r.Event).ToList();
+        var expectedGaps = new List<(string Device, long Start, long End)>();
+        foreach (var group in links.GroupBy(e => e.Device))
+        {
+            long? down = null;
+            foreach (var e in group.OrderBy(e => e.HubTimeNs))
+            {
+                if (e.Kind == Ingest.Pipeline.Intake.DeviceEventKind.Disconnected)
+                {
+                    down = e.HubTimeNs;
+                }
+                else if (down is { } since)
+                {
+                    expectedGaps.Add((SimulatedAdmission.Pseudonym(group.Key), since, e.HubTimeNs));
+                    down = null;
+                }
+            }
+        }
+
+        Assert.NotEmpty(expectedGaps);
+        var landedGaps = ReadGapRows();
+        foreach (var gap in expectedGaps)
+        {
+            Assert.Contains((gap.Device + ".gaps", gap.Start, gap.End, (byte)GapReason.Disconnected), landedGaps);
+        }
+    }
+
+    private List<(string Stream, long Start, long End, byte Reason)> ReadGapRows()
+    {
+        var rows = new List<(string, long, long, byte)>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_dataDir, "outbox"), "*" + OutboxPublisher.Extension, SearchOption.AllDirectories))
+        {
+            using var reader = new ArrowStreamReader(File.OpenRead(file));
+            using var batch = reader.ReadNextRecordBatch();
+            var key = reader.Schema.Metadata[BatchMetadataKeys.Stream];
+            if (!key.EndsWith(".gaps", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var start = (TimestampArray)batch.Column("hub_time");
+            var end = (TimestampArray)batch.Column("end_time");
+            var reason = (UInt8Array)batch.Column("reason");
+            for (var i = 0; i < batch.Length; i++)
+            {
+                rows.Add((key, start.GetValue(i)!.Value, end.GetValue(i)!.Value, reason.GetValue(i)!.Value));
+            }
+        }
+
+        return rows;
+    }
+
     private async Task RunOnceAsync(IReadOnlyList<Received> recording)
     {
         var source = new ReplaySource(recording);
