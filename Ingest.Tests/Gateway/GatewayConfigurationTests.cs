@@ -138,6 +138,18 @@ public class GatewayConfigurationTests
         Assert.Contains("--set 'Spool:Size=1': Spool:Size is not a configuration key", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ConfigurationDoc_ListsEveryKeyAndItsEnvironmentVariable()
+    {
+        var doc = File.ReadAllText(Path.Combine(Peers.RepositoryRoot, "docs", "configuration.md"));
+
+        foreach (var key in GatewayConfiguration.Keys)
+        {
+            Assert.Contains($"`{key}`", doc, StringComparison.Ordinal);
+            Assert.Contains($"`{GatewayConfiguration.EnvironmentVariableOf(key)}`", doc, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("500ms", 500)]
     [InlineData("5s", 5000)]

@@ -96,6 +96,36 @@ public class HubStatusTopicTests
         Assert.Contains("nothing left unsent", gateway.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_SecondCtrlCWhileBrokerIsAway_QuitsAtOnceAndTheNextStartSendsWhatWasSpooled()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("hub-force");
+        var data = Peers.NewScratchDirectory("hub-force");
+        string[] arguments = ["run", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub", "--data-dir", data, "--shutdown-grace", "60s"];
+        using (var gateway = Gateway.Start(arguments))
+        {
+            await gateway.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+            await broker.StopAsync();
+            // Batches sealed while the broker is away wait in the spool.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+
+            await gateway.SignalAsync(2);
+            await gateway.WaitForOutputAsync("press Ctrl+C again", TimeSpan.FromSeconds(10));
+            await gateway.SignalAsync(2);
+            var exit = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.True(exit == 130, gateway.Output);
+            Assert.Contains("forced exit: every batch already spooled stays in", gateway.Output, StringComparison.Ordinal);
+        }
+
+        await broker.StartAgainAsync();
+        var (again, output) = await Gateway.RunAsync([.. arguments, "--duration", "2s"]);
+
+        Assert.True(again == 0, output);
+        Assert.Contains("left unsent by the last run were recovered and are published first", output, StringComparison.Ordinal);
+        Assert.Contains("nothing left unsent", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string?> NextStateAsync(MqttPublisher watcher, PeerProcess gateway)
     {
         try
