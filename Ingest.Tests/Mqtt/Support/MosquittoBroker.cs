@@ -87,6 +87,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         await StartProcessAsync();
     }
 
+    /// <summary>Starts it again on the same port after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => _process is null ? StartProcessAsync() : throw new InvalidOperationException("already running");
+
     /// <summary>Graceful stop (SIGTERM) and wait for the process to exit.</summary>
     public async Task StopAsync()
     {
