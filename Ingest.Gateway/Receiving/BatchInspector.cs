@@ -24,6 +24,7 @@ internal static class BatchInspector
 
     private static readonly Apache.Arrow.Compression.CompressionCodecFactory s_codecs = new();
 
+    /// <summary>Inspects a message received on <paramref name="topic"/>.</summary>
     public static BatchInspection Inspect(string topic, ReadOnlyMemory<byte> payload, IReadOnlyList<KeyValuePair<string, string>> userProperties,
         int maximumPayloadBytes = ReceiveLimits.DefaultMaximumPayloadBytes, int maximumRows = ReceiveLimits.DefaultMaximumRows)
     {
@@ -48,6 +49,16 @@ internal static class BatchInspector
             }
         }
 
+        return InspectPayload(levels, payload, userProperties, maximumPayloadBytes, maximumRows);
+    }
+
+    /// <summary>Inspects a payload read back from staging: no topic and no user properties, the schema metadata says it all.</summary>
+    public static BatchInspection InspectStaged(ReadOnlyMemory<byte> payload) =>
+        InspectPayload(null, payload, [], ReceiveLimits.DefaultMaximumPayloadBytes, ReceiveLimits.DefaultMaximumRows);
+
+    private static BatchInspection InspectPayload(string[]? levels, ReadOnlyMemory<byte> payload, IReadOnlyList<KeyValuePair<string, string>> userProperties,
+        int maximumPayloadBytes, int maximumRows)
+    {
         if (payload.Length == 0 || payload.Length > maximumPayloadBytes)
         {
             return BatchInspection.Rejected($"payload is {payload.Length} bytes; a batch is 1 to {maximumPayloadBytes} bytes");
@@ -84,6 +95,7 @@ internal static class BatchInspector
                 return BatchInspection.Rejected("the Arrow stream holds more than one record batch");
             }
 
+            levels ??= LevelsOf(reader.Schema);
             var result = Check(levels, payload, sha256, declaredHash is not null, userProperties, reader.Schema, batch, maximumRows);
             if (result.Outcome != BatchInspectionOutcome.Accepted)
             {
@@ -173,7 +185,7 @@ internal static class BatchInspector
             return BatchInspection.Rejected($"user property {BatchMessage.RowsProperty} '{Excerpt(rowsText)}' but the batch has {batch.Length} rows");
         }
 
-        if (BatchAddress.ProblemWithLevel(hub) is { } hubProblem || BatchAddress.ProblemWithLevel(streamKey) is { } streamProblem)
+        if (BatchAddress.ProblemWithLevel(hub) is not null || BatchAddress.ProblemWithLevel(streamKey) is not null)
         {
             return BatchInspection.Rejected($"hub '{Excerpt(hub)}' or stream key '{Excerpt(streamKey)}' cannot name a stored batch");
         }
@@ -188,6 +200,14 @@ internal static class BatchInspector
             || !string.Equals(participant, levels[3], StringComparison.Ordinal) || !string.Equals(streamId, levels[4], StringComparison.Ordinal))
         {
             return BatchInspection.Rejected("the schema's study, site, participant or stream id differs from the topic");
+        }
+
+        foreach (var level in (ReadOnlySpan<string>)[study, site, participant, streamId])
+        {
+            if (BatchAddress.ProblemWithLevel(level) is { } levelProblem)
+            {
+                return BatchInspection.Rejected($"study, site, participant or stream id '{Excerpt(level)}' {levelProblem}");
+            }
         }
 
         var device = metadata.TryGetValue(BatchMetadataKeys.Device, out var deviceValue) ? deviceValue
@@ -232,6 +252,14 @@ internal static class BatchInspector
         var identity = new BatchIdentity(hub, streamKey, sequence);
         var origin = new StreamOrigin(study, site, participant, device, streamId, rate);
         return BatchInspection.Accepted(new ReceivedBatch(identity, origin, payload, sha256, hashVerified, batch, first, last));
+    }
+
+    /// <summary>The topic levels a staged payload was published under, from its schema metadata ("" where absent).</summary>
+    private static string[] LevelsOf(Schema schema)
+    {
+        var metadata = schema.Metadata ?? new Dictionary<string, string>();
+        string Value(string key) => metadata.TryGetValue(key, out var value) ? value : string.Empty;
+        return [BatchAddress.TopicRoot, Value(BatchMetadataKeys.Study), Value(BatchMetadataKeys.Site), Value(BatchMetadataKeys.Participant), Value(BatchMetadataKeys.StreamId)];
     }
 
     private static BatchInspection? Required(IReadOnlyDictionary<string, string> metadata, string key, out string value)
