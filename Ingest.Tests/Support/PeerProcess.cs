@@ -120,6 +120,22 @@ public sealed class PeerProcess : IDisposable
         throw new TimeoutException($"peer did not print '{text}' within {timeout}: {Output}");
     }
 
+    /// <summary>Waits for the peer to exit by itself and returns its exit code; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"peer did not exit within {timeout}: {Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the peer (SIGKILL) without waiting for a clean shutdown: a crash.</summary>
     public void Kill()
     {
