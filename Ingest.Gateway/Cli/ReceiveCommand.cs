@@ -18,6 +18,9 @@ internal static class ReceiveCommand
     /// <summary>Exit code: could not connect or subscribe (as <c>broker check</c>).</summary>
     public const int ConnectFailed = BrokerCheckCommand.ConnectFailed;
 
+    /// <summary>Exit code: a batch could not be written (disk full, permissions); it stays unacknowledged and the broker keeps it.</summary>
+    public const int LandingFailed = 4;
+
     /// <summary>File name of the machine-readable report in the output folder.</summary>
     public const string ReportFileName = "report.json";
 
@@ -162,6 +165,11 @@ internal static class ReceiveCommand
         try
         {
             await receiver.RunAsync(duration, untilIdle, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: cannot write to {options.OutputDirectory}: {ex.Message} (the batch in hand stays with the broker)").ConfigureAwait(false);
+            return LandingFailed;
         }
         finally
         {

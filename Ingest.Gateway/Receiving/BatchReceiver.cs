@@ -115,24 +115,32 @@ internal sealed partial class BatchReceiver : IAsyncDisposable
             stop.CancelAfter(limit);
         }
 
+        // Idle counts from the start of the run, not from construction.
+        Volatile.Write(ref _lastActivityTicks, _clock.Elapsed.Ticks);
         var idleWatch = untilIdle is { } idle ? WatchIdleAsync(idle, stop) : Task.CompletedTask;
         var lastSave = _clock.Elapsed;
         try
         {
             while (true)
             {
-                Delivery delivery;
+                var group = new List<Delivery>(_options.ReceiveMaximum);
                 try
                 {
-                    delivery = await _deliveries.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
+                    group.Add(await _deliveries.Reader.ReadAsync(stop.Token).ConfigureAwait(false));
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
                     break;
                 }
 
-                // Never cancelled half-way: a stop request lets the batch in hand land, answer and acknowledge.
-                await HandleAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+                // Whatever else is already delivered joins the group, so its fsyncs overlap (see HandleGroupAsync).
+                while (group.Count < _options.ReceiveMaximum && _deliveries.Reader.TryRead(out var more))
+                {
+                    group.Add(more);
+                }
+
+                // Never cancelled half-way: a stop request lets the batches in hand land, answer and acknowledge.
+                await HandleGroupAsync(group, CancellationToken.None).ConfigureAwait(false);
                 if (_clock.Elapsed - lastSave >= ReceiverOptions.LedgerSaveInterval)
                 {
                     _store.SaveLedger();
