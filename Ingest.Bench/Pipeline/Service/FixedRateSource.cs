@@ -73,9 +73,10 @@ internal sealed class FixedRateSource : INotificationSource
                 {
                     // Before the next notification, in the decode loop's order.
                     var e = new DeviceEvent(entry.Kind, entry.Device, due - 1, entry.ProfileId, DisconnectReason.None);
-                    if (!_events.Writer.TryWrite(e))
+                    while (!_events.Writer.TryWrite(e))
                     {
-                        _events.Writer.WriteAsync(e, cancellationToken).AsTask().GetAwaiter().GetResult();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        Thread.Sleep(1);
                     }
 
                     continue;
@@ -98,17 +99,17 @@ internal sealed class FixedRateSource : INotificationSource
                 var payload = _recording.Payload(entry);
                 payload.CopyTo(buffer.Memory);
                 var notification = new Notification(entry.Device, entry.Characteristic, due, buffer, payload.Length);
-                if (!_notifications.Writer.TryWrite(notification))
+                // A full channel: wait without spinning (a blocking wait on the write would spin and bill this process's
+                // CPU to the pipeline); the lateness shows in MaxLagMs.
+                while (!_notifications.Writer.TryWrite(notification))
                 {
-                    try
-                    {
-                        _notifications.Writer.WriteAsync(notification, cancellationToken).AsTask().GetAwaiter().GetResult();
-                    }
-                    catch
+                    if (cancellationToken.IsCancellationRequested)
                     {
                         notification.Release();
-                        throw;
+                        cancellationToken.ThrowIfCancellationRequested();
                     }
+
+                    Thread.Sleep(1);
                 }
 
                 index++;

@@ -32,7 +32,7 @@ namespace Ingest.Bench.Pipeline.Service;
 internal static class PipelineHarness
 {
     private const string Usage = "usage: pipeline [--short] [--trackers N] [--warmup S] [--seconds S] [--rate N] [--rate-seconds S] [--latency-trackers N] " +
-        "[--flush-ms N] [--commit-ms N] [--dir PATH] [--min-naive-ratio X] [--alloc-profile] [--fixed-only] [--broker-cpu N]";
+        "[--flush-ms N] [--commit-ms N] [--max-rows N] [--dir PATH] [--min-naive-ratio X] [--alloc-profile] [--fixed-only] [--broker-cpu N]";
 
     /// <summary>In-flight window to mosquitto: the service's own (IngestService.PublishesInFlight) and the broker's Receive Maximum.</summary>
     private const int Window = 64;
@@ -72,6 +72,7 @@ internal static class PipelineHarness
             Study = "bench-study",
             Site = "site-1",
             BatchMaxAge = TimeSpan.FromMilliseconds(settings.FlushMs),
+            BatchMaxRows = settings.MaxRows,
             ShutdownGrace = TimeSpan.FromSeconds(60),
         };
         var fleet = new SimulatedFleetOptions { TrackerCount = settings.Trackers, Seed = 42, Pacing = SimulationPacing.Unpaced };
@@ -317,7 +318,7 @@ internal static class PipelineHarness
     {
         var naivePhase = new Phase("naive path → mosquitto (objects per sample, builders, one awaited publish)", naive.Delta, naive.Notifications, naive.Samples, naive.Batches,
             naive.PayloadBytes, 0, null);
-        Console.WriteLine("| Phase | notifications (frames)/s | samples/s | batches/s | CPU per notification | allocated per notification | allocated per batch | GCs gen0/1/2 | payload MB/s published | disk bytes per payload byte (process; device) |");
+        Console.WriteLine("| Phase | notifications (frames)/s | samples/s | batches/s | CPU per notification (of which kernel) | allocated per notification | allocated per batch | GCs gen0/1/2 | payload MB/s published | disk bytes per payload byte (process; device) |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var phase in new[] { simulator, accepting, saturated, naivePhase, fixedRate.Phase })
         {
@@ -422,20 +423,20 @@ internal static class PipelineHarness
         public double DiskPerPayload => PayloadBytes == 0 ? double.NaN : ProcessWriteBytes / (double)PayloadBytes;
 
         public string Row() => string.Create(CultureInfo.InvariantCulture, 
-            $"| {Name} | {NotificationsPerSecond:N0} | {Samples / Seconds:N0} | {Batches / Seconds:N0} | {CpuPerNotificationUs:0.00} µs | {AllocatedPerNotification:0.0} B | " +
+            $"| {Name} | {NotificationsPerSecond:N0} | {Samples / Seconds:N0} | {Batches / Seconds:N0} | {CpuPerNotificationUs:0.00} µs ({Delta.KernelMicroseconds / Math.Max(1, Notifications):0.00}) | {AllocatedPerNotification:0.0} B | " +
             $"{(Batches == 0 ? "" : AllocatedPerBatch.ToString("N0", CultureInfo.InvariantCulture) + " B")} | {Delta.Gen0}/{Delta.Gen1}/{Delta.Gen2} | " +
             $"{(PayloadBytes == 0 ? "" : (PayloadBytesPerSecond / 1e6).ToString("0.00", CultureInfo.InvariantCulture))} | " +
             $"{(ProcessWriteBytes == 0 ? "" : DiskPerPayload.ToString("0.000", CultureInfo.InvariantCulture) + (DeviceWriteBytes is { } d && PayloadBytes > 0 ? "; " + (d / (double)PayloadBytes).ToString("0.000", CultureInfo.InvariantCulture) : ""))} |");
     }
 
     private sealed record Settings(int Trackers, int WarmUp, int Seconds, int Rate, int RateSeconds, int LatencyTrackers, int FlushMs, int CommitMs,
-        string Directory, double MinNaiveRatio, bool AllocationProfile, int? BrokerCpu, bool FixedOnly = false)
+        string Directory, double MinNaiveRatio, bool AllocationProfile, int? BrokerCpu, bool FixedOnly = false, int MaxRows = IngestOptions.DefaultBatchMaxRows)
     {
         public static Settings Parse(string[] args)
         {
             var settings = new Settings(Trackers: 100, WarmUp: 5, Seconds: 10, Rate: 50_000, RateSeconds: 10, LatencyTrackers: 100,
                 FlushMs: (int)IngestOptions.DefaultBatchMaxAge.TotalMilliseconds, CommitMs: (int)SpoolOptions.DefaultCommitWindow.TotalMilliseconds,
-                Directory: "/var/tmp", MinNaiveRatio: 3, AllocationProfile: false, BrokerCpu: null);
+                Directory: "/var/tmp", MinNaiveRatio: 1, AllocationProfile: false, BrokerCpu: null);
             for (var i = 0; i < args.Length; i++)
             {
                 var name = args[i];
@@ -474,6 +475,7 @@ internal static class PipelineHarness
                     "--flush-ms" => settings with { FlushMs = Positive(name, value, 3_600_000) },
                     "--commit-ms" => settings with { CommitMs = Positive(name, value, 10_000) },
                     "--dir" => settings with { Directory = value },
+                    "--max-rows" => settings with { MaxRows = Positive(name, value, IngestOptions.MaxBatchRows) },
                     "--min-naive-ratio" => settings with { MinNaiveRatio = double.Parse(value, CultureInfo.InvariantCulture) },
                     "--broker-cpu" => settings with { BrokerCpu = Positive(name, (int.Parse(value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), 64) - 1 },
                     _ => throw new FormatException($"unknown option '{name}'"),
