@@ -47,15 +47,8 @@ internal static class HubPathHarness
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Settings settings;
-        try
+        if (!HarnessArguments.TryParse("hub-path", Usage, () => Settings.Parse(args), out var settings))
         {
-            settings = Settings.Parse(args);
-        }
-        catch (FormatException ex)
-        {
-            Console.Error.WriteLine($"hub-path: {ex.Message}");
-            Console.Error.WriteLine(Usage);
             return 2;
         }
 
@@ -376,27 +369,17 @@ internal static class HubPathHarness
                 var value = args[++i];
                 settings = name switch
                 {
-                    "--trackers" => settings with { Trackers = Positive(name, value, 1000) },
-                    "--seconds" => settings with { Seconds = Positive(name, value, 3600) },
-                    "--paced-seconds" => settings with { PacedSeconds = Positive(name, value, 3600) },
+                    "--trackers" => settings with { Trackers = HarnessArguments.Positive(name, value, 1000) },
+                    "--seconds" => settings with { Seconds = HarnessArguments.Positive(name, value, 3600) },
+                    "--paced-seconds" => settings with { PacedSeconds = HarnessArguments.Positive(name, value, 3600) },
                     "--compression" => settings with { Compression = ParseCompression(value) },
-                    "--broker-cpu" => settings with { BrokerCpu = Cpu(value) },
+                    "--broker-cpu" => settings with { BrokerCpu = HarnessArguments.Cpu(value) },
                     _ => throw new FormatException($"unknown option '{name}'"),
                 };
             }
 
             return settings;
         }
-
-        private static int Positive(string name, string text, int maximum) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= maximum
-                ? value
-                : throw new FormatException($"{name} '{text}' is not a whole number from 1 to {maximum}");
-
-        private static int Cpu(string text) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value < 64
-                ? value
-                : throw new FormatException($"--broker-cpu '{text}' is not a CPU number from 0 to 63");
 
         private static BatchCompression ParseCompression(string text) =>
             BatchEncodingOptions.TryParseCompression(text, out var compression)

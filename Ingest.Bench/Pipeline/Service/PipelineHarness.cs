@@ -39,15 +39,8 @@ internal static class PipelineHarness
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Settings settings;
-        try
+        if (!HarnessArguments.TryParse("pipeline", Usage, () => Settings.Parse(args), out var settings))
         {
-            settings = Settings.Parse(args);
-        }
-        catch (FormatException ex)
-        {
-            Console.Error.WriteLine($"pipeline: {ex.Message}");
-            Console.Error.WriteLine(Usage);
             return 2;
         }
 
@@ -466,28 +459,23 @@ internal static class PipelineHarness
                 var value = args[++i];
                 settings = name switch
                 {
-                    "--trackers" => settings with { Trackers = Positive(name, value, 10_000) },
-                    "--warmup" => settings with { WarmUp = Positive(name, value, 3600) },
-                    "--seconds" => settings with { Seconds = Positive(name, value, 3600) },
-                    "--rate" => settings with { Rate = Positive(name, value, 10_000_000) },
-                    "--rate-seconds" => settings with { RateSeconds = Positive(name, value, 3600) },
-                    "--latency-trackers" => settings with { LatencyTrackers = Positive(name, value, 10_000) },
-                    "--flush-ms" => settings with { FlushMs = Positive(name, value, 3_600_000) },
-                    "--commit-ms" => settings with { CommitMs = Positive(name, value, 10_000) },
+                    "--trackers" => settings with { Trackers = HarnessArguments.Positive(name, value, 10_000) },
+                    "--warmup" => settings with { WarmUp = HarnessArguments.Positive(name, value, 3600) },
+                    "--seconds" => settings with { Seconds = HarnessArguments.Positive(name, value, 3600) },
+                    "--rate" => settings with { Rate = HarnessArguments.Positive(name, value, 10_000_000) },
+                    "--rate-seconds" => settings with { RateSeconds = HarnessArguments.Positive(name, value, 3600) },
+                    "--latency-trackers" => settings with { LatencyTrackers = HarnessArguments.Positive(name, value, 10_000) },
+                    "--flush-ms" => settings with { FlushMs = HarnessArguments.Positive(name, value, 3_600_000) },
+                    "--commit-ms" => settings with { CommitMs = HarnessArguments.Positive(name, value, 10_000) },
                     "--dir" => settings with { Directory = value },
-                    "--max-rows" => settings with { MaxRows = Positive(name, value, IngestOptions.MaxBatchRows) },
+                    "--max-rows" => settings with { MaxRows = HarnessArguments.Positive(name, value, IngestOptions.MaxBatchRows) },
                     "--min-naive-ratio" => settings with { MinNaiveRatio = double.Parse(value, CultureInfo.InvariantCulture) },
-                    "--broker-cpu" => settings with { BrokerCpu = Positive(name, (int.Parse(value, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), 64) - 1 },
+                    "--broker-cpu" => settings with { BrokerCpu = HarnessArguments.Cpu(value) },
                     _ => throw new FormatException($"unknown option '{name}'"),
                 };
             }
 
             return settings;
         }
-
-        private static int Positive(string name, string text, int maximum) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= maximum
-                ? value
-                : throw new FormatException($"{name} '{text}' is not a whole number from 1 to {maximum}");
     }
 }
