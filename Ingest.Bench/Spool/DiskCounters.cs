@@ -11,32 +11,41 @@ namespace Ingest.Bench.Spool;
 /// </summary>
 internal static class DiskCounters
 {
-    /// <summary>Chunk of the reference: the spool's default commit size.</summary>
+    /// <summary>Chunk of the per-chunk-synced reference: the spool's default commit size.</summary>
     public const int ReferenceChunkBytes = SpoolOptions.DefaultCommitBytes;
 
+    /// <summary>Chunk of the streaming reference (as <c>dd bs=1M conv=fdatasync</c>).</summary>
+    public const int StreamingChunkBytes = 1024 * 1024;
+
     /// <summary>
-    /// The disk's fsync'd sequential write rate in bytes/s: 64 KiB writes to a new file in <paramref name="directory"/>,
-    /// each followed by fdatasync (the same P/Invoke the spool uses), until <paramref name="bytes"/> are written or
-    /// <paramref name="limit"/> has passed. The file is deleted afterwards.
+    /// The disk's fsync'd sequential write rate: <paramref name="chunkBytes"/> writes to a new file in
+    /// <paramref name="directory"/>, each followed by fdatasync (the same P/Invoke the spool uses) when
+    /// <paramref name="syncEachChunk"/>, else one fdatasync at the end (as <c>dd conv=fdatasync</c>), until
+    /// <paramref name="bytes"/> are written or <paramref name="limit"/> has passed. The file is deleted afterwards.
     /// </summary>
-    public static (long Bytes, TimeSpan Elapsed) WriteAndSync(string directory, long bytes, TimeSpan limit)
+    public static (long Bytes, TimeSpan Elapsed) WriteAndSync(string directory, long bytes, TimeSpan limit, int chunkBytes = ReferenceChunkBytes, bool syncEachChunk = true)
     {
         var storage = new FileSpoolStorage(directory);
         const string Name = "fsync-reference.bin";
         try
         {
             using var file = storage.Open(Name, create: true);
-            var chunk = new byte[ReferenceChunkBytes];
+            var chunk = new byte[chunkBytes];
             Random.Shared.NextBytes(chunk);
             long offset = 0;
             var clock = Stopwatch.StartNew();
             while (offset < bytes && clock.Elapsed < limit)
             {
                 file.Write(chunk, offset);
-                file.SyncData();
+                if (syncEachChunk)
+                {
+                    file.SyncData();
+                }
+
                 offset += chunk.Length;
             }
 
+            file.SyncData();
             return (offset, clock.Elapsed);
         }
         finally

@@ -106,13 +106,17 @@ internal static class PipelineHarness
         // The disk reference: the byte volume the saturated pipeline made durable in its window, written and fsynced alone.
         var referenceDir = Path.Combine(root, "reference");
         Directory.CreateDirectory(referenceDir);
-        var (referenceBytes, referenceTime) = DiskCounters.WriteAndSync(referenceDir, Math.Max(saturated.PayloadBytes, 16L * 1024 * 1024), TimeSpan.FromSeconds(60));
+        var volume = Math.Max(saturated.PayloadBytes, 16L * 1024 * 1024);
+        var (referenceBytes, referenceTime) = DiskCounters.WriteAndSync(referenceDir, volume, TimeSpan.FromSeconds(60),
+            DiskCounters.StreamingChunkBytes, syncEachChunk: false);
         var diskBytesPerSecond = referenceBytes / referenceTime.TotalSeconds;
+        var (chunkedBytes, chunkedTime) = DiskCounters.WriteAndSync(referenceDir, volume, TimeSpan.FromSeconds(60));
+        var chunkedBytesPerSecond = chunkedBytes / chunkedTime.TotalSeconds;
 
         using var sampler = settings.AllocationProfile ? new AllocationSampler() : null;
         var fixedRate = await FixedRateAsync(profiles, options, settings, root, broker, sampler, failures).ConfigureAwait(false);
 
-        Report(settings, options, simulator, accepting, saturated, naive, diskBytesPerSecond, referenceBytes, fixedRate, sampler, failures);
+        Report(settings, options, simulator, accepting, saturated, naive, (diskBytesPerSecond, referenceBytes, chunkedBytesPerSecond), fixedRate, sampler, failures);
         return failures.Count == 0 ? 0 : 1;
     }
 
@@ -307,8 +311,9 @@ internal static class PipelineHarness
     }
 
     private static void Report(Settings settings, IngestOptions options, Phase simulator, Phase accepting, Phase saturated, NaiveResult naive,
-        double diskBytesPerSecond, long referenceBytes, FixedRatePhase fixedRate, AllocationSampler? sampler, List<string> failures)
+        (double BytesPerSecond, long Bytes, double ChunkedBytesPerSecond) disk, FixedRatePhase fixedRate, AllocationSampler? sampler, List<string> failures)
     {
+        var diskBytesPerSecond = disk.BytesPerSecond;
         var naivePhase = new Phase("naive path → mosquitto (objects per sample, builders, one awaited publish)", naive.Delta, naive.Notifications, naive.Samples, naive.Batches,
             naive.PayloadBytes, 0, null);
         Console.WriteLine("| Phase | notifications (frames)/s | samples/s | batches/s | CPU per notification (of which kernel) | allocated per notification | allocated per batch | GCs gen0/1/2 | payload MB/s published | disk bytes per payload byte (process; device) |");
@@ -318,7 +323,8 @@ internal static class PipelineHarness
             Console.WriteLine(phase.Row());
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| disk reference: {DiskCounters.ReferenceChunkBytes / 1024} KiB writes + fdatasync, {referenceBytes / 1e6:0.0} MB, no pipeline | | | | | | | | {diskBytesPerSecond / 1e6:0.0} | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| disk reference: the same {disk.Bytes / 1e6:0.0} MB in 1 MiB writes, one fdatasync at the end (dd conv=fdatasync), no pipeline | | | | | | | | {diskBytesPerSecond / 1e6:0.0} | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| disk reference: the same volume in {DiskCounters.ReferenceChunkBytes / 1024} KiB writes, each fdatasync'd (the spool's commit size), no pipeline | | | | | | | | {disk.ChunkedBytesPerSecond / 1e6:0.0} | |"));
         Console.WriteLine();
 
         ReportFixedRate(settings, fixedRate, sampler);
@@ -332,7 +338,7 @@ internal static class PipelineHarness
         Console.WriteLine("| Goal (issue 9) | target | measured | |");
         Console.WriteLine("|---|---|---|---|");
         Goal($"saturated notifications/s vs the naive path", "≥ 10x", $"{ratio:0.0}x ({saturated.NotificationsPerSecond:N0} vs {naivePhase.NotificationsPerSecond:N0})", ratio >= 10);
-        Goal("durable throughput vs the disk's fsync'd write rate (or ≥ 430 k notifications/s)", "≥ 80 %",
+        Goal("durable throughput vs the disk's fsync'd sequential write rate, dd-style (or ≥ 430 k notifications/s)", "≥ 80 %",
             $"{100 * durableShare:0.0} % ({saturated.PayloadBytesPerSecond / 1e6:0.00} of {diskBytesPerSecond / 1e6:0.0} MB/s); {saturated.NotificationsPerSecond:N0} notifications/s",
             durableShare >= 0.8 || saturated.NotificationsPerSecond >= 430_000);
         Goal("CPU per notification, at the fixed rate (no simulator in the process)", "≤ 2 µs", $"{fixedRate.Phase.CpuPerNotificationUs:0.00} µs", fixedRate.Phase.CpuPerNotificationUs <= 2);
