@@ -3,6 +3,7 @@ using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
 using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
+using Ingest.Bench.Pipeline.Service;
 using Ingest.Bench.Spool;
 
 // Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
@@ -36,6 +37,12 @@ if (args.Length > 0 && args[0] == "hub-path")
 if (args.Length > 0 && args[0] == "spool-write")
 {
     return await SpoolWriteHarness.RunAsync(args[1..]);
+}
+
+// `pipeline [options]`: the whole service at saturation and at a fixed rate against its in-run references (issue 9 "Performance").
+if (args.Length > 0 && args[0] == "pipeline" && OperatingSystem.IsLinux())
+{
+    return await PipelineHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
