@@ -114,7 +114,7 @@ internal sealed class HubHost
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Pipeline.Spool.SpoolFaultedException)
         {
-            await _error.WriteLineAsync($"error: cannot open the spool in {_settings.Spool.Directory}: {ex.Message}").ConfigureAwait(false);
+            await _error.WriteLineAsync($"error: cannot start on {_settings.DataDirectory}: {ex.Message}").ConfigureAwait(false);
             return ServiceFailed;
         }
 
@@ -206,7 +206,7 @@ internal sealed class HubHost
 
             if (done == service.Completion)
             {
-                return "the service ended";
+                return service.Completion.IsFaulted ? "the service failed" : "the service ended";
             }
 
             var now = service.Status;
