@@ -25,6 +25,13 @@ public sealed record IngestOptions
     /// <summary>Default time a stop waits for the broker to take what is spooled before exiting anyway (it stays spooled).</summary>
     public static readonly TimeSpan DefaultShutdownGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Default wait for the platform's receipt before a batch is published again: long enough for a receiver to land a
+    /// batch under load, short enough that a receiver that lost a batch (or a broker that lost it after its PUBACK) does
+    /// not hold it for long. A broker reconnect re-sends everything still awaiting a receipt at once.
+    /// </summary>
+    public static readonly TimeSpan DefaultReceiptTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Largest batch: the spool's and MQTT's limits are far above it; this bounds the columns' memory.</summary>
     public const int MaxBatchRows = 1_000_000;
 
@@ -55,6 +62,9 @@ public sealed record IngestOptions
     /// </summary>
     public bool RequireReceipts { get; init; }
 
+    /// <summary>With receipts required: how long to wait for one before publishing the batch again.</summary>
+    public TimeSpan ReceiptTimeout { get; init; } = DefaultReceiptTimeout;
+
     /// <summary>Throws <see cref="ArgumentException"/> whose message names the first bad key and what to change.</summary>
     public void Validate()
     {
@@ -74,6 +84,11 @@ public sealed record IngestOptions
         if (ChannelCapacity is < 1 or > 1_000_000)
         {
             throw new ArgumentException($"Pipeline:ChannelCapacity is {ChannelCapacity}; set it from 1 to 1000000", nameof(ChannelCapacity));
+        }
+
+        if (ReceiptTimeout < TimeSpan.FromSeconds(1) || ReceiptTimeout > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentException($"Pipeline:ReceiptTimeout is {ReceiptTimeout}; set it from 00:00:01 to 1.00:00:00", nameof(ReceiptTimeout));
         }
 
         if (ShutdownGrace < TimeSpan.Zero || ShutdownGrace > TimeSpan.FromMinutes(10))

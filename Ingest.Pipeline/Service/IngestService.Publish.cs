@@ -24,8 +24,15 @@ internal sealed partial class IngestService
         SingleWriter = true,
     });
 
-    private readonly ConcurrentQueue<SpoolPosition> _toRelease = new();
-    private readonly ConcurrentDictionary<(string Stream, long Sequence), SpoolPosition> _awaitingReceipt = new();
+    private readonly ConcurrentQueue<(SpoolPosition Position, (string Stream, long Sequence) Identity)> _toRelease = new();
+
+    // Batches sent and not yet released (refused ones stay here until a restart): a rewound spool cursor skips them.
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), byte> _sent = new();
+
+    // PUBACKed batches waiting for the platform's receipt, with when they were acknowledged (TimeProvider timestamp).
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), (SpoolPosition Position, long AcknowledgedAt)> _awaitingReceipt = new();
+    private CancellationTokenSource? _rewind;
+    private long _reconnectsSeen;
     private readonly SemaphoreSlim _releaseSignal = new(0, 1);
     private volatile bool _releaseStopping;
     private volatile string? _lastPublishProblem;
@@ -62,24 +69,33 @@ internal sealed partial class IngestService
         }
     }
 
-    /// <summary>Reads the spool from its oldest unreleased record and sends each batch; acknowledgements are awaited by <see cref="AcknowledgeLoopAsync"/>.</summary>
+    /// <summary>
+    /// Reads the spool from its oldest unreleased record and sends each batch; acknowledgements are awaited by
+    /// <see cref="AcknowledgeLoopAsync"/>. A rewind (a receipt overdue) starts the cursor again from the oldest record,
+    /// skipping what is sent and not overdue.
+    /// </summary>
     private async Task PublishLoopAsync(CancellationToken cancellationToken)
     {
         var acknowledge = Task.Run(() => AcknowledgeLoopAsync(cancellationToken), CancellationToken.None);
         try
         {
-            await foreach (var record in _spool.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (!BatchEnvelope.TryCreate(record.Identity, record.RowCount, record.Payload, out var batch, out var problem))
+                using var rewind = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Volatile.Write(ref _rewind, rewind);
+                try
                 {
-                    Refuse(record.Identity, "cannot be published: " + problem);
-                    continue;
-                }
+                    await foreach (var record in _spool.ReadAllAsync(rewind.Token).ConfigureAwait(false))
+                    {
+                        await SendAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
 
-                var firstNs = FirstHubTimeNs(batch!);
-                Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
-                await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
-                    .ConfigureAwait(false);
+                    return; // the spool was closed
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Rewound: read again from the oldest unreleased record.
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -87,8 +103,66 @@ internal sealed partial class IngestService
         }
         finally
         {
+            Volatile.Write(ref _rewind, null);
             _inFlight.Writer.TryComplete();
             await acknowledge.ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAsync(SpoolRecord record, CancellationToken cancellationToken)
+    {
+        var identity = (record.Identity.Stream, record.Identity.Sequence);
+        if (!_sent.TryAdd(identity, 0))
+        {
+            return; // in flight, acknowledged and awaiting release or a receipt, or refused
+        }
+
+        if (!BatchEnvelope.TryCreate(record.Identity, record.RowCount, record.Payload, out var batch, out var problem))
+        {
+            Refuse(record.Identity, "cannot be published: " + problem);
+            return;
+        }
+
+        var firstNs = FirstHubTimeNs(batch!);
+        Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
+        await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With receipts: a batch whose receipt is overdue, or that was acknowledged by a broker connection that has since
+    /// been lost (a broker without persistence forgets what it acknowledged), is published again. Runs on the release stage.
+    /// </summary>
+    private void RepublishOverdueReceipts()
+    {
+        if (!_options.RequireReceipts || _awaitingReceipt.IsEmpty)
+        {
+            return;
+        }
+
+        var reconnects = _publisher.Reconnects;
+        var reconnected = reconnects != Interlocked.Exchange(ref _reconnectsSeen, reconnects);
+        var any = false;
+        foreach (var (identity, waiting) in _awaitingReceipt)
+        {
+            if ((reconnected || _time.GetElapsedTime(waiting.AcknowledgedAt) >= _options.ReceiptTimeout) && _awaitingReceipt.TryRemove(identity, out _))
+            {
+                _sent.TryRemove(identity, out _);
+                _metrics.ReceiptRepublishes++;
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            try
+            {
+                Volatile.Read(ref _rewind)?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The cursor just ended; the next one reads from the oldest record anyway.
+            }
         }
     }
 
@@ -129,11 +203,11 @@ internal sealed partial class IngestService
                 _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.FirstHubTimeNs) / 100));
                 if (_options.RequireReceipts)
                 {
-                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = sent.Position;
+                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = (sent.Position, _time.GetTimestamp());
                 }
                 else
                 {
-                    _toRelease.Enqueue(sent.Position);
+                    _toRelease.Enqueue((sent.Position, (sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)));
                 }
 
                 break;
@@ -142,6 +216,7 @@ internal sealed partial class IngestService
                 break;
             default:
                 // Transient at stop: stays spooled for the next start.
+                _sent.TryRemove((sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence), out _);
                 break;
         }
     }
@@ -159,9 +234,10 @@ internal sealed partial class IngestService
         {
             await foreach (var receipt in _publisher.Receipts.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (_awaitingReceipt.TryRemove((receipt.Stream, receipt.Sequence), out var position))
+                var identity = (receipt.Stream, receipt.Sequence);
+                if (_awaitingReceipt.TryRemove(identity, out var waiting))
                 {
-                    _toRelease.Enqueue(position);
+                    _toRelease.Enqueue((waiting.Position, identity));
                 }
             }
         }
@@ -192,12 +268,14 @@ internal sealed partial class IngestService
                     }
 
                     lastWrite = _time.GetTimestamp();
-                    while (_toRelease.TryDequeue(out var position))
+                    while (_toRelease.TryDequeue(out var released))
                     {
-                        if (_spool.Release(position, mode) == SpoolReleaseResult.Released)
+                        if (_spool.Release(released.Position, mode) == SpoolReleaseResult.Released)
                         {
                             _metrics.BatchesReleased++;
                         }
+
+                        _sent.TryRemove(released.Identity, out _);
                     }
                 }
                 catch (IOException ex)
@@ -212,6 +290,7 @@ internal sealed partial class IngestService
                 return;
             }
 
+            RepublishOverdueReceipts();
             await _releaseSignal.WaitAsync(interval).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ingest.Pipeline.Spool;
 
 namespace Ingest.Pipeline.Service;
 
@@ -143,15 +142,7 @@ internal sealed class ServiceLedger : IDisposable
             json.WriteEndObject();
         }
 
-        var temporary = _path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            file.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            LinuxSync.DataSync(file.SafeFileHandle);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
-        LinuxSync.SyncDirectory(Directory);
+        DurableFile.Replace(_path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private void Read(byte[] bytes)

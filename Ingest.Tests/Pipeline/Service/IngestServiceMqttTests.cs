@@ -8,6 +8,7 @@ using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Spool;
 using Ingest.Tests.Mqtt.Support;
 using Ingest.Tests.Pipeline.Simulation.Fleet;
+using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Pipeline.Service;
 
@@ -15,15 +16,11 @@ namespace Ingest.Tests.Pipeline.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class IngestServiceMqttTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wi-service-mqtt-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _temporary = new("service-mqtt");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-    }
+    private string _dataDir => _temporary.Path;
+
+    public void Dispose() => _temporary.Dispose();
 
     [Theory]
     [InlineData(false)]

@@ -5,6 +5,7 @@ using Ingest.Pipeline.Service;
 using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Spool;
 using Ingest.Tests.Pipeline.Simulation.Fleet;
+using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Pipeline.Service;
 
@@ -12,15 +13,11 @@ namespace Ingest.Tests.Pipeline.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class IngestServiceOutboxTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wi-service-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _temporary = new("service");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-    }
+    private string _dataDir => _temporary.Path;
+
+    public void Dispose() => _temporary.Dispose();
 
     private static IngestOptions Options => new() { HubId = "hub-test", Study = "study-1", Site = "site-1", BatchMaxAge = TimeSpan.FromMilliseconds(200) };
 
@@ -137,13 +134,66 @@ public sealed class IngestServiceOutboxTests : IDisposable
         return rows;
     }
 
-    private async Task RunOnceAsync(IReadOnlyList<Received> recording)
+    [Fact]
+    public async Task The_meter_reports_what_the_status_says()
+    {
+        var fleet = new SimulatedFleetOptions { TrackerCount = 3, Seed = 5, Faults = new SimulatedFaultOptions { GarbageProbability = 0.05 } };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 2);
+        var measured = new Dictionary<string, long>(StringComparer.Ordinal);
+        var latencies = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IngestMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            lock (measured)
+            {
+                measured[instrument.Name] = measured.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => Interlocked.Increment(ref latencies));
+        listener.Start();
+
+        var status = await RunOnceAsync(recording, beforeStop: () =>
+        {
+            lock (measured)
+            {
+                measured.Clear();
+                listener.RecordObservableInstruments();
+            }
+        });
+
+        Assert.Equal(status.Notifications, measured["wearable_ingest.notifications"]);
+        Assert.Equal(status.Samples, measured["wearable_ingest.samples"]);
+        Assert.Equal(status.FramesRejected, measured["wearable_ingest.frames.rejected"]);
+        Assert.True(status.FramesRejected > 0);
+        Assert.True(latencies > 0, "no publish latency was recorded");
+    }
+
+    private async Task<IngestStatus> RunOnceAsync(IReadOnlyList<Received> recording, Action? beforeStop = null)
     {
         var source = new ReplaySource(recording);
         var outbox = new OutboxPublisher(Path.Combine(_dataDir, "outbox"));
         var service = IngestService.Start(Options, source, new SimulatedAdmission(FleetHarness.Profiles),
             new SpoolOptions { Directory = Path.Combine(_dataDir, "spool") }, outbox);
         await source.AllSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (beforeStop is not null)
+        {
+            // Everything sent has been read once the source's channel is empty and the decoders' counts stand still.
+            while (source.Notifications.Count > 0)
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(200);
+            beforeStop();
+        }
+
         await service.StopAsync();
         await service.Completion;
         var status = service.Status;
@@ -151,6 +201,7 @@ public sealed class IngestServiceOutboxTests : IDisposable
         Assert.Equal(0, status.Backlog);
         Assert.Equal(0, source.Pool.Outstanding);
         await service.DisposeAsync();
+        return status;
     }
 
     private sealed record Landed(long Sequence, int Rows, byte[] Reasons);
