@@ -156,8 +156,10 @@ internal sealed class HubHost
         await reporting.ConfigureAwait(false);
         var final = service.Status;
         failure ??= final.Failure;
-        if (reporter is not null && failure is null)
+        if (reporter is not null)
         {
+            // Also after a failure: "stopped" with its "failure" field says more than the last "online" would.
+            final = failure is null || final.Failure is not null ? final : final with { Failure = failure };
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
