@@ -130,6 +130,15 @@ public class GatewayConfigurationTests
     }
 
     [Fact]
+    public async Task Run_SimulatorProfileThatIsNotLoaded_NamesKeyAndChoices_ExitsTwo()
+    {
+        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-profiles"), "--set", "Simulator:Profiles=polar-h10,polar-h11"]);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: Simulator:Profiles names 'polar-h11', which is not a loaded profile; use some of ", output.Split('\n').Last(l => l.StartsWith("error", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_SetUnknownKey_ExitsTwo()
     {
         var (exit, output) = await Gateway.RunAsync(["run", "--set", "Spool:Size=1"]);
