@@ -68,7 +68,7 @@ internal static class GatewayConfiguration
         "Broker:PinSha256", "Broker:TlsServerName", "Broker:MqttVersion", "Broker:ConnectTimeout",
         "Batching:MaxRows", "Batching:MaxAge", "Batching:Compression",
         "Spool:MaxBytes", "Spool:SegmentBytes", "Spool:CommitWindow",
-        "Pipeline:ShutdownGrace", "Pipeline:RequireReceipts", "Pipeline:ChannelCapacity",
+        "Pipeline:ShutdownGrace", "Pipeline:RequireReceipts", "Pipeline:ReceiptTimeout", "Pipeline:ChannelCapacity",
         "Health:Interval",
         "Simulator:Trackers", "Simulator:Seed", "Simulator:Profiles",
     ];
@@ -229,6 +229,7 @@ internal static class GatewayConfiguration
                 ChannelCapacity = Int("Pipeline:ChannelCapacity") ?? IngestOptions.DefaultChannelCapacity,
                 ShutdownGrace = Duration("Pipeline:ShutdownGrace") ?? IngestOptions.DefaultShutdownGrace,
                 RequireReceipts = requireReceipts,
+                ReceiptTimeout = Duration("Pipeline:ReceiptTimeout") ?? IngestOptions.DefaultReceiptTimeout,
             };
             try
             {
