@@ -112,6 +112,10 @@ internal sealed class HubHost
         {
             throw new CliException(ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", "", StringComparison.Ordinal) : ex.Message);
         }
+        catch (Pipeline.Service.DataDirectoryInUseException ex)
+        {
+            throw new CliException($"cannot start on {_settings.DataDirectory}: {ex.Message}");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Pipeline.Spool.SpoolFaultedException)
         {
             await _error.WriteLineAsync($"error: cannot start on {_settings.DataDirectory}: {ex.Message}").ConfigureAwait(false);

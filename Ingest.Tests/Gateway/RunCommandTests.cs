@@ -85,7 +85,7 @@ public class RunCommandTests
     }
 
     [Fact]
-    public async Task Run_SecondGatewayOnTheSameDataDirectory_ExitsOneWithTheReason()
+    public async Task Run_SecondGatewayOnTheSameDataDirectory_ExitsTwoWithTheReason()
     {
         var data = Peers.NewScratchDirectory("run-twice");
         using var first = Gateway.Start(["run", "--data-dir", data]);
@@ -93,8 +93,8 @@ public class RunCommandTests
 
         var (exit, text) = await Gateway.RunAsync(["run", "--data-dir", data, "--duration", "2s"]);
 
-        Assert.True(exit == 1, text);
-        Assert.Contains($"error: cannot start on {data}: another wearable-ingest is running on this data directory", text, StringComparison.Ordinal);
+        Assert.True(exit == 2, text);
+        Assert.Contains($"cannot start on {data}: another wearable-ingest is running on this data directory", text, StringComparison.Ordinal);
         await first.SignalAsync(15);
         Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
