@@ -273,7 +273,10 @@ internal sealed partial class IngestService
 
         _metrics.Samples += result.Rows;
         device.Samples += result.Rows;
-        return stream!.Columns.RowCount >= _options.BatchMaxRows ? SealAsync(stream) : default;
+        // Sealed at the row limit, or earlier when the batch would outgrow a quarter of a spool segment (wide rows, or a
+        // large Batching:MaxRows with small Spool:SegmentBytes): a record must fit one segment. Measured every 64 rows.
+        var rows = stream!.Columns.RowCount;
+        return rows >= _options.BatchMaxRows || ((rows & 63) < result.Rows && stream.BufferedBytes() > _sealBytes) ? SealAsync(stream) : default;
     }
 
     private async ValueTask SweepAsync()

@@ -40,6 +40,7 @@ internal sealed partial class IngestService : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _stopLock = new();
     private readonly long _startedAtNs;
+    private readonly long _sealBytes;
     private Task _sourceTask = Task.CompletedTask;
     private Task _decodeTask = Task.CompletedTask;
     private Task _spoolTask = Task.CompletedTask;
@@ -62,6 +63,7 @@ internal sealed partial class IngestService : IAsyncDisposable
         _encoding = encoding;
         _time = time;
         _startedAtNs = NowNs();
+        _sealBytes = spool.Options.SegmentBytes / 4;
         _quarantine = new FrameQuarantine(Path.Combine(Path.GetDirectoryName(ledger.Directory)!, "quarantine"));
         _metrics = new IngestMetrics(() => Status);
         _appends = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(AppendsInFlight)

@@ -77,6 +77,28 @@ internal sealed class ServiceStream : IDisposable
         characteristic == Characteristic
         && (PmdMeasurement < 0 || (payload.Length > 0 && (payload[0] & Decoding.Polar.PmdFrameHeader.MeasurementTypeMask) == PmdMeasurement));
 
+    /// <summary>
+    /// Bytes the open batch's buffers hold (values, offsets, validity): what its Arrow body will take, within the IPC
+    /// format's padding. Lets the decode loop seal a batch before it outgrows a spool segment.
+    /// </summary>
+    public long BufferedBytes()
+    {
+        var columns = Columns;
+        long bytes = columns.HubTime.ValueMemory.Length + (columns.DeviceTime?.ValueMemory.Length ?? 0);
+        for (var i = 0; i < columns.ValueColumnCount; i++)
+        {
+            var column = columns[i];
+            bytes += column.ValidityMemory.Length + column switch
+            {
+                IListColumn list => list.OffsetMemory.Length + list.ElementColumn.ValueMemory.Length,
+                IFixedWidthColumn values => values.ValueMemory.Length,
+                _ => 0,
+            };
+        }
+
+        return bytes;
+    }
+
     /// <summary>Takes the open batch out (to encode) and continues in the spare columns.</summary>
     public StreamColumns TakeOpenBatch()
     {

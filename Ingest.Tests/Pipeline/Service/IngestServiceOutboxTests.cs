@@ -135,6 +135,25 @@ public sealed class IngestServiceOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_is_sealed_before_it_outgrows_a_spool_segment_even_with_a_huge_row_limit()
+    {
+        var fleet = new SimulatedFleetOptions { TrackerCount = 9, Seed = 13 };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 4);
+        var expected = FleetHarness.Decode(FleetHarness.Trackers(fleet), recording);
+
+        await RunOnceAsync(recording, options: Options with { BatchMaxRows = 100_000, BatchMaxAge = TimeSpan.FromMinutes(1) },
+            spool: new SpoolOptions { Directory = _dataDir + "/spool", SegmentBytes = 16 * 1024 });
+
+        var landed = ReadOutbox();
+        foreach (var ((device, stream), decoder) in expected.Streams)
+        {
+            Assert.Equal(decoder.Counters.Samples, landed[SimulatedAdmission.Pseudonym(device) + "." + stream].Sum(b => b.Rows));
+        }
+
+        Assert.Contains(landed, s => s.Value.Count > 1);
+    }
+
+    [Fact]
     public async Task A_failing_source_stops_the_service_on_its_own_and_Completion_faults_with_the_cause()
     {
         var source = new FailingSource();
@@ -199,12 +218,13 @@ public sealed class IngestServiceOutboxTests : IDisposable
         Assert.True(status.FramesRejected > 0);
     }
 
-    private async Task<IngestStatus> RunOnceAsync(IReadOnlyList<Received> recording, Action<IngestService>? beforeStop = null)
+    private async Task<IngestStatus> RunOnceAsync(IReadOnlyList<Received> recording, Action<IngestService>? beforeStop = null,
+        IngestOptions? options = null, SpoolOptions? spool = null)
     {
         var source = new ReplaySource(recording);
         var outbox = new OutboxPublisher(Path.Combine(_dataDir, "outbox"));
-        var service = IngestService.Start(Options, source, new SimulatedAdmission(FleetHarness.Profiles),
-            new SpoolOptions { Directory = Path.Combine(_dataDir, "spool") }, outbox);
+        var service = IngestService.Start(options ?? Options, source, new SimulatedAdmission(FleetHarness.Profiles),
+            spool ?? new SpoolOptions { Directory = Path.Combine(_dataDir, "spool") }, outbox);
         await source.AllSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
         if (beforeStop is not null)
         {
