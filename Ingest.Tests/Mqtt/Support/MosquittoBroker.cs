@@ -103,6 +103,18 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Kills the broker (SIGKILL): whatever it had not saved is gone, as after a power cut. <see cref="StartAgainAsync"/> brings it back.</summary>
+    public void Kill()
+    {
+        var process = _process ?? throw new InvalidOperationException("not running");
+        process.Kill();
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the broker again on the same port with the same configuration (after <see cref="StopAsync"/> or <see cref="Kill"/>).</summary>
+    public Task StartAgainAsync() => _process is null ? StartProcessAsync() : throw new InvalidOperationException("already running");
+
     public async ValueTask DisposeAsync()
     {
         _process?.Dispose();
