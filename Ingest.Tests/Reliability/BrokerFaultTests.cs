@@ -86,12 +86,15 @@ public sealed class BrokerFaultTests(ITestOutputHelper output) : IDisposable
         // The operator fixes the ACL; the next start publishes what was kept.
         File.WriteAllText(Path.Combine(broker.Directory, "acl"), "topic readwrite wearables/#\n");
         await broker.RestartAsync();
+        await subscriber.WaitConnectedAsync(TimeSpan.FromSeconds(10)); // the broker's queueing for offline sessions is not under test
         await using (var rig = await ServiceRig.StartAsync(broker.Port, _dataDir, new ReplaySource([])))
         {
             await rig.WaitUntilAsync(s => s.Backlog == 0, TimeSpan.FromSeconds(30), "the kept batches to be published");
             var final = await rig.StopAsync();
+            output.WriteLine($"second run: recovered {rig.Service.Recovery.RecordsRecovered}, published {final.BatchesPublished}, released {final.BatchesReleased}, refused {final.BatchesRefused}; subscriber messages {subscriber.Messages}");
             Assert.Equal(0, final.BatchesRefused);
         }
+
 
         var report = await subscriber.WaitForAllAsync(ServiceRig.LedgerNextSequences(_dataDir), TimeSpan.FromSeconds(20));
         output.WriteLine(report.Describe());

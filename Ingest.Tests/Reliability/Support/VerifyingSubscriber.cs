@@ -35,6 +35,24 @@ internal sealed class VerifyingSubscriber : IAsyncDisposable
     /// <summary>While true, batches are dropped unrecorded and unreceipted (a receiver that dies before storing).</summary>
     public bool Holding { get; set; }
 
+    /// <summary>Whether the subscriber's connection is up (it reconnects by itself after a broker restart).</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Waits until the subscriber is connected again (after a broker restart).</summary>
+    public async Task WaitConnectedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!_client.IsConnected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the verifying subscriber did not reconnect within " + timeout);
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Data messages received (duplicates included, held ones included).</summary>
     public long Messages => Interlocked.Read(ref _messages);
 
