@@ -33,6 +33,7 @@ internal sealed class IngestMetrics : IDisposable
     public long BatchesPublished;
     public long PublishFailures;
     public long BatchesRefused;
+    public long ReceiptRepublishes;
 
     // Release stage.
     public long BatchesReleased;
@@ -49,6 +50,7 @@ internal sealed class IngestMetrics : IDisposable
         _meter.CreateObservableCounter("wearable_ingest.batches.published", () => Volatile.Read(ref BatchesPublished));
         _meter.CreateObservableCounter("wearable_ingest.batches.released", () => Volatile.Read(ref BatchesReleased));
         _meter.CreateObservableCounter("wearable_ingest.publish.failures", () => Volatile.Read(ref PublishFailures));
+        _meter.CreateObservableCounter("wearable_ingest.publish.receipt_republishes", () => Volatile.Read(ref ReceiptRepublishes), description: "batches published again because their platform receipt did not come");
         _meter.CreateObservableCounter("wearable_ingest.gaps", () => Volatile.Read(ref Gaps), description: "gap records written");
         _meter.CreateObservableCounter("wearable_ingest.reconnects", () => status().Reconnects, description: "broker reconnects");
         _meter.CreateObservableGauge("wearable_ingest.spool.bytes", () => status().SpoolBytes, unit: "By");

@@ -25,6 +25,12 @@ public sealed record IngestOptions
     /// <summary>Default time a stop waits for the broker to take what is spooled before exiting anyway (it stays spooled).</summary>
     public static readonly TimeSpan DefaultShutdownGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Default wait for a platform receipt before the batch is published again: 30 s is far above a receiver's store time
+    /// (milliseconds to a second) yet bounds how long a lost message or receipt holds a batch in the spool.
+    /// </summary>
+    public static readonly TimeSpan DefaultReceiptTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest batch: the spool's and MQTT's limits are far above it; this bounds the columns' memory.</summary>
     public const int MaxBatchRows = 1_000_000;
 
@@ -55,6 +61,9 @@ public sealed record IngestOptions
     /// </summary>
     public bool RequireReceipts { get; init; }
 
+    /// <summary>With receipts required: a batch acknowledged by the broker but not receipted within this is published again (also after any reconnect).</summary>
+    public TimeSpan ReceiptTimeout { get; init; } = DefaultReceiptTimeout;
+
     /// <summary>Throws <see cref="ArgumentException"/> whose message names the first bad key and what to change.</summary>
     public void Validate()
     {
@@ -74,6 +83,11 @@ public sealed record IngestOptions
         if (ChannelCapacity is < 1 or > 1_000_000)
         {
             throw new ArgumentException($"Pipeline:ChannelCapacity is {ChannelCapacity}; set it from 1 to 1000000", nameof(ChannelCapacity));
+        }
+
+        if (ReceiptTimeout < TimeSpan.FromMilliseconds(100) || ReceiptTimeout > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentException($"Publish:ReceiptTimeout is {ReceiptTimeout}; set it from 00:00:00.100 to 1.00:00:00", nameof(ReceiptTimeout));
         }
 
         if (ShutdownGrace < TimeSpan.Zero || ShutdownGrace > TimeSpan.FromMinutes(10))

@@ -25,7 +25,10 @@ internal sealed partial class IngestService
     });
 
     private readonly ConcurrentQueue<SpoolPosition> _toRelease = new();
-    private readonly ConcurrentDictionary<(string Stream, long Sequence), SpoolPosition> _awaitingReceipt = new();
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), AwaitingReceipt> _awaitingReceipt = new();
+
+    /// <summary>How often batches awaiting a receipt are checked for a reconnect or <see cref="IngestOptions.ReceiptTimeout"/>.</summary>
+    private static readonly TimeSpan s_receiptCheckInterval = TimeSpan.FromMilliseconds(500);
     private readonly SemaphoreSlim _releaseSignal = new(0, 1);
     private volatile bool _releaseStopping;
     private volatile string? _lastPublishProblem;
@@ -123,7 +126,8 @@ internal sealed partial class IngestService
                 _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.FirstHubTimeNs) / 100));
                 if (_options.RequireReceipts)
                 {
-                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = sent.Position;
+                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] =
+                        new AwaitingReceipt(sent.Position, sent.Batch, _time.GetTimestamp(), _publisher.Reconnects);
                 }
                 else
                 {
@@ -146,16 +150,69 @@ internal sealed partial class IngestService
         _lastPublishProblem = $"batch {identity.Stream}#{identity.Sequence} kept in the spool, not published: {detail}";
     }
 
-    /// <summary>Receipts from the platform release their batches (only when receipts are required).</summary>
+    /// <summary>
+    /// Receipts from the platform release their batches (only when receipts are required). A batch whose receipt does not
+    /// come is published again (same identity, same bytes) after a reconnect or after <see cref="IngestOptions.ReceiptTimeout"/>:
+    /// a PUBACK only says the broker had it, and a broker that dies before delivering, a receiver that dies before storing,
+    /// or a receipt sent while this hub was offline would otherwise leave it in the spool until the next start.
+    /// </summary>
     private async Task ReceiptLoopAsync(CancellationToken cancellationToken)
     {
+        var republish = _options.RequireReceipts
+            ? Task.Run(() => RepublishUnreceiptedLoopAsync(cancellationToken), CancellationToken.None)
+            : Task.CompletedTask;
         try
         {
             await foreach (var receipt in _publisher.Receipts.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (_awaitingReceipt.TryRemove((receipt.Stream, receipt.Sequence), out var position))
+                if (_awaitingReceipt.TryRemove((receipt.Stream, receipt.Sequence), out var waiting))
                 {
-                    _toRelease.Enqueue(position);
+                    _toRelease.Enqueue(waiting.Position);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await republish.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RepublishUnreceiptedLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(s_receiptCheckInterval, _time, cancellationToken).ConfigureAwait(false);
+                var reconnects = _publisher.Reconnects;
+                foreach (var (key, waiting) in _awaitingReceipt)
+                {
+                    if (waiting.ReconnectsAtSend == reconnects && _time.GetElapsedTime(waiting.SentAt) < _options.ReceiptTimeout)
+                    {
+                        continue;
+                    }
+
+                    var result = await _publisher.PublishAsync(waiting.Batch, cancellationToken).ConfigureAwait(false);
+                    if (result.Outcome == BatchPublishOutcome.Accepted)
+                    {
+                        Interlocked.Increment(ref _metrics.ReceiptRepublishes);
+                        _lastPublishProblem = $"batch {key.Stream}#{key.Sequence} had no receipt {(waiting.ReconnectsAtSend != reconnects ? "before a reconnect" : "within " + _options.ReceiptTimeout)}; published again";
+                        _awaitingReceipt.TryUpdate(key, waiting with { SentAt = _time.GetTimestamp(), ReconnectsAtSend = reconnects }, waiting);
+                    }
+                    else if (result.Outcome == BatchPublishOutcome.Refused)
+                    {
+                        _awaitingReceipt.TryRemove(key, out _);
+                        Refuse(waiting.Batch.Identity, result.Detail ?? "refused");
+                    }
+                    else
+                    {
+                        // Not connected: the next check tries again.
+                        _lastPublishProblem = result.Detail;
+                        break;
+                    }
                 }
             }
         }
@@ -277,6 +334,9 @@ internal sealed partial class IngestService
     }
 
     private static DateTimeOffset ToTime(long unixNs) => DateTimeOffset.UnixEpoch.AddTicks(unixNs / 100);
+
+    /// <summary>One batch the broker acknowledged whose platform receipt has not come yet.</summary>
+    private sealed record AwaitingReceipt(SpoolPosition Position, OutgoingBatch Batch, long SentAt, long ReconnectsAtSend);
 
     /// <summary>One batch sent and not yet acknowledged.</summary>
     private readonly record struct InFlight(SpoolPosition Position, OutgoingBatch Batch, long FirstHubTimeNs, ValueTask<BatchPublishResult> Result);

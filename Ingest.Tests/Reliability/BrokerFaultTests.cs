@@ -146,6 +146,8 @@ public sealed class BrokerFaultTests(ITestOutputHelper output) : IDisposable
 
         await rig.WaitUntilAsync(s => s.BatchesPublished > publishedBeforeKill + 20, TimeSpan.FromSeconds(30), "publishing to resume");
         var final = await rig.StopAsync();
+        output.WriteLine($"republished for want of a receipt: {rig.Service.Metrics.ReceiptRepublishes}");
+        Assert.True(rig.Service.Metrics.ReceiptRepublishes >= 10, "the held batches were not published again");
         output.WriteLine($"final: published {final.BatchesPublished}, released {final.BatchesReleased}, backlog {final.Backlog}, spooled {final.BatchesSpooled}");
         var report = await subscriber.WaitForAllAsync(ServiceRig.LedgerNextSequences(_dataDir), TimeSpan.FromSeconds(20));
         output.WriteLine(report.Describe());

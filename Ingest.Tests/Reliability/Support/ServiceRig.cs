@@ -41,6 +41,7 @@ internal sealed class ServiceRig : IAsyncDisposable
         Site = "site-1",
         BatchMaxAge = TimeSpan.FromMilliseconds(250),
         RequireReceipts = receipts,
+        ReceiptTimeout = TimeSpan.FromSeconds(3),
         ShutdownGrace = TimeSpan.FromSeconds(30),
     };
 
