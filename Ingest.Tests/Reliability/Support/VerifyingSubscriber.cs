@@ -19,6 +19,7 @@ internal sealed class VerifyingSubscriber : IAsyncDisposable
     private readonly MqttPublisher _client;
     private readonly Dictionary<string, StreamRecord> _streams = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly List<byte[]> _gapPayloads = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private long _messages;
@@ -161,6 +162,10 @@ internal sealed class VerifyingSubscriber : IAsyncDisposable
             else
             {
                 record.Batches[sequence] = new Landed(sha, rows);
+                if (stream.EndsWith("." + Gaps.StreamId, StringComparison.Ordinal))
+                {
+                    _gapPayloads.Add(message.Payload.ToArray());
+                }
             }
         }
 
@@ -212,6 +217,15 @@ internal sealed class VerifyingSubscriber : IAsyncDisposable
             }
 
             return new VerificationReport(streams, HashMismatches);
+        }
+    }
+
+    /// <summary>The payloads of the gaps streams' batches received (first copies), for tests that read the reasons.</summary>
+    public IReadOnlyList<byte[]> GapPayloads()
+    {
+        lock (_lock)
+        {
+            return [.. _gapPayloads];
         }
     }
 
