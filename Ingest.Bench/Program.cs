@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
+using Ingest.Bench.Crash;
 using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
 using Ingest.Bench.Spool;
@@ -36,6 +37,18 @@ if (args.Length > 0 && args[0] == "hub-path")
 if (args.Length > 0 && args[0] == "spool-write")
 {
     return await SpoolWriteHarness.RunAsync(args[1..]);
+}
+
+// `crash [options]`: kill -9 the service many times against mosquitto and verify every durable sequence arrived (scripts/bench-crash.sh).
+if (args.Length > 0 && args[0] == "crash" && OperatingSystem.IsLinux())
+{
+    return await CrashBench.RunAsync(args[1..]);
+}
+
+// `crash-child [options]`: the process the crash harness kills (the service with a simulated fleet); not for people.
+if (args.Length > 0 && args[0] == "crash-child" && OperatingSystem.IsLinux())
+{
+    return await CrashChild.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

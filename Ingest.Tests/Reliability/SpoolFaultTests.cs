@@ -81,15 +81,13 @@ public sealed class SpoolFaultTests(ITestOutputHelper output) : IDisposable
         {
             await rig.WaitUntilAsync(s => s.BatchesReleased > 10, TimeSpan.FromSeconds(30), "first releases");
             await broker.StopAsync();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            while (!rig.Service.Completion.IsCompleted && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
+            await rig.WaitUntilFailedAsync(TimeSpan.FromSeconds(90));
             failed = rig.Status;
             output.WriteLine($"stopped: {failed.Failure}; spooled {failed.BatchesSpooled}, backlog {failed.Backlog}, spool bytes {failed.SpoolBytes}");
-            await Assert.ThrowsAsync<IngestFailedException>(() => rig.Service.Completion);
+
+            // A host awaits Completion to exit (and be restarted by systemd): it must end, faulted, not hang.
+            var completion = await Record.ExceptionAsync(() => rig.Service.Completion.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.IsType<IngestFailedException>(completion);
         }
 
         Assert.Contains("disk", failed.Failure, StringComparison.Ordinal);

@@ -101,15 +101,30 @@ internal sealed class ServiceRig : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the status reports a failure (a stage failed; the service is stopping).</summary>
+    public async Task WaitUntilFailedAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Status.Failure is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no failure reported within {timeout}; status: {Status}");
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await Service.DisposeAsync();
+            await Service.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         }
         catch (IngestFailedException)
         {
             // The test looked at Completion already.
+        }
+        catch (TimeoutException)
+        {
+            // The test has failed already on the hang; do not hang the run as well.
         }
 
         await _publisher.DisposeAsync();
