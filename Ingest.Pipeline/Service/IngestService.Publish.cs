@@ -53,8 +53,10 @@ internal sealed partial class IngestService
             }
             catch (Exception ex)
             {
-                // Keep draining so the decode loop never blocks on a dead spool; the service stops.
+                // Keep draining so the decode loop never blocks on a dead spool; the service stops. This stage does not
+                // fault (it must drain), so the failure watcher never sees it: start the stop here, or Completion never ends.
                 Fail(ex);
+                _ = StopAsync();
             }
         }
     }
