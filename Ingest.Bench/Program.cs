@@ -45,11 +45,5 @@ if (args.Length > 0 && args[0] == "crash" && OperatingSystem.IsLinux())
     return await CrashBench.RunAsync(args[1..]);
 }
 
-// `crash-child [options]`: the process the crash harness kills (the service with a simulated fleet); not for people.
-if (args.Length > 0 && args[0] == "crash-child" && OperatingSystem.IsLinux())
-{
-    return await CrashChild.RunAsync(args[1..]);
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -7,10 +7,11 @@ using Ingest.Reliability;
 namespace Ingest.Bench.Crash;
 
 /// <summary>
-/// <c>crash [--kills N] [--seed S] [--min-up S] [--max-up S] [--early SHARE] [--trackers N] [--receipts] [--work DIR]</c>:
+/// <c>crash [--kills N] [--seed S] [--min-up S] [--max-up S] [--early SHARE] [--trackers N] [--receipts] [--work DIR] [--gateway DLL]</c>:
 /// the long mode of the kill -9 harness (the test, <c>Ingest.Tests/Reliability/CrashTests.cs</c>, runs 10 kills). Starts
 /// its own mosquitto on a free loopback port, a <see cref="VerifyingSubscriber"/>, then <see cref="CrashHarness"/> with
-/// <see cref="CrashChild"/> as the gateway; prints the closing note's figures and exits 1 if anything durable was lost.
+/// <c>wearable-ingest run --simulate N --broker URL</c> as the gateway it kills; prints the closing note's figures and
+/// exits 1 if anything durable was lost.
 /// scripts/bench-crash.sh runs it. Not part of CI (it takes about 10 s per kill).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -18,13 +19,19 @@ internal static class CrashBench
 {
     private static readonly string[] s_mosquittoPaths = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"];
 
-    private const string Usage = "usage: crash [--kills N] [--seed S] [--min-up SECONDS] [--max-up SECONDS] [--early SHARE] [--trackers N] [--receipts] [--work DIR]";
+    private static readonly string[] s_configurations = ["Release", "Debug"];
+
+    private const string Usage = "usage: crash [--kills N] [--seed S] [--min-up SECONDS] [--max-up SECONDS] [--early SHARE] [--trackers N] [--receipts] [--work DIR] [--gateway wearable-ingest.dll]";
+
+    /// <summary>The hub id the gateway runs under (the receiver keys streams by it).</summary>
+    public const string HubId = "hub-crash";
 
     public static async Task<int> RunAsync(string[] args)
     {
         int kills = 200, seed = 1, trackers = 6;
         double minUp = 1, maxUp = 8, earlyShare = 0.15;
         var receipts = false;
+        string? gateway = null;
         var work = Path.Combine(Path.GetTempPath(), "wearable-ingest-crash-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         for (var i = 0; i < args.Length; i++)
         {
@@ -38,6 +45,7 @@ internal static class CrashBench
                 case "--trackers": trackers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--receipts": receipts = true; break;
                 case "--work": work = args[++i]; break;
+                case "--gateway": gateway = args[++i]; break;
                 default: await Console.Error.WriteLineAsync(Usage); return 2;
             }
         }
@@ -50,6 +58,12 @@ internal static class CrashBench
         }
 
         var root = RepositoryRoot();
+        gateway ??= s_configurations.Select(c => Path.Combine(root, "Ingest.Gateway", "bin", c, "net10.0", "wearable-ingest.dll")).FirstOrDefault(File.Exists);
+        if (gateway is null || !File.Exists(gateway))
+        {
+            await Console.Error.WriteLineAsync("crash: wearable-ingest.dll not found; build Ingest.Gateway (scripts/bench-crash.sh does) or pass --gateway PATH");
+            return 2;
+        }
         Directory.CreateDirectory(work);
         var port = FreePort();
         var config = Path.Combine(work, "mosquitto.conf");
@@ -60,21 +74,12 @@ internal static class CrashBench
         {
             await WaitForPortAsync(port);
             await using var subscriber = await VerifyingSubscriber.StartAsync(port, "crash-bench-receiver");
-            var self = Environment.ProcessPath!;
-            var childCommand = Path.GetFileNameWithoutExtension(self) == "dotnet"
-                ? new List<string> { self, typeof(CrashBench).Assembly.Location, "crash-child" }
-                : [self, "crash-child"];
-            childCommand.AddRange(["--profiles", Path.Combine(root, "firmware-profiles"), "--seed", seed.ToString(CultureInfo.InvariantCulture)]);
-            if (receipts)
-            {
-                childCommand.Add("--receipts");
-            }
-
+            var childCommand = GatewayCommand(gateway, Path.Combine(root, "firmware-profiles"), trackers, seed, receipts);
             var options = new CrashHarnessOptions(kills, seed, TimeSpan.FromSeconds(minUp), TimeSpan.FromSeconds(maxUp), earlyShare, childCommand,
-                string.Create(CultureInfo.InvariantCulture, $"mqtt://127.0.0.1:{port}"), Path.Combine(work, "data"), trackers, TimeSpan.FromSeconds(5));
+                string.Create(CultureInfo.InvariantCulture, $"mqtt://127.0.0.1:{port}"), Path.Combine(work, "data"), TimeSpan.FromSeconds(5));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"crash: {kills} kills, seed {seed}, up {minUp}-{maxUp} s, {earlyShare:P0} during start-up, {trackers} trackers, receipts {(receipts ? "on" : "off")}, work {work}"));
-            var figures = await CrashHarness.RunAsync(options, subscriber, CrashChild.HubId, Console.Out);
+            var figures = await CrashHarness.RunAsync(options, subscriber, HubId, Console.Out);
             Console.WriteLine(figures.Report.Describe());
             Console.WriteLine(figures.Describe());
             return figures.Report.Lost == 0 && figures.Report.Conflicts == 0 && figures.Report.HashMismatches == 0 && figures.Report.Unexpected == 0 ? 0 : 1;
@@ -84,6 +89,28 @@ internal static class CrashBench
             broker.Kill();
             await broker.WaitForExitAsync();
         }
+    }
+
+    /// <summary>The gateway's run command for the harness (it adds --broker and --data-dir).</summary>
+    public static List<string> GatewayCommand(string gatewayDll, string profilesDir, int trackers, int seed, bool receipts)
+    {
+        var command = new List<string>
+        {
+            "dotnet", gatewayDll, "run",
+            "--simulate", trackers.ToString(CultureInfo.InvariantCulture),
+            "--seed", seed.ToString(CultureInfo.InvariantCulture),
+            "--hub-id", HubId,
+            "--study", "study-crash",
+            "--profiles-dir", profilesDir,
+            "--batch-age", "250ms",
+            "--shutdown-grace", "30s",
+        };
+        if (receipts)
+        {
+            command.AddRange(["--require-receipts", "true", "--set", "Pipeline:ReceiptTimeout=5s"]);
+        }
+
+        return command;
     }
 
     private static int FreePort()

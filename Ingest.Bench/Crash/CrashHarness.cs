@@ -11,13 +11,12 @@ namespace Ingest.Reliability;
 /// <param name="MinUp">Shortest life of a child after it reported ready.</param>
 /// <param name="MaxUp">Longest life of a child after it reported ready.</param>
 /// <param name="EarlyKillShare">Share of kills delivered during start-up (spool recovery, first connect), before ready.</param>
-/// <param name="ChildCommand">The child's executable and leading arguments (e.g. <c>dotnet Ingest.Bench.dll crash-child</c>).</param>
+/// <param name="ChildCommand">The gateway's command line without <c>--broker</c> and <c>--data-dir</c>, e.g. <c>dotnet wearable-ingest.dll run --simulate 4 --hub-id hub-crash …</c>.</param>
 /// <param name="BrokerUrl">The broker the children publish to.</param>
 /// <param name="DataDir">The data dir every child uses.</param>
-/// <param name="Trackers">Simulated trackers per child.</param>
 /// <param name="FinalUp">How long the last child runs before its clean stop (SIGTERM).</param>
 internal sealed record CrashHarnessOptions(int Kills, int Seed, TimeSpan MinUp, TimeSpan MaxUp, double EarlyKillShare, IReadOnlyList<string> ChildCommand,
-    string BrokerUrl, string DataDir, int Trackers, TimeSpan FinalUp);
+    string BrokerUrl, string DataDir, TimeSpan FinalUp);
 
 /// <summary>The closing note's figures.</summary>
 internal sealed record CrashFigures(int Kills, int EarlyKills, int Starts, long QuarantinedRecords, long QuarantinedRegions, long TornTailBytes,
@@ -84,7 +83,7 @@ internal static class CrashHarness
             }
         }
 
-        var ledger = ServiceLedger.Open(Path.Combine(options.DataDir, "state"));
+        using var ledger = ServiceLedger.Open(Path.Combine(options.DataDir, "state"));
         if (ledger.Problem is not null)
         {
             throw new InvalidOperationException("the ledger after the final clean stop is damaged: " + ledger.Problem);
@@ -95,26 +94,22 @@ internal static class CrashHarness
         return new CrashFigures(options.Kills, early, starts, quarantinedRecords, quarantinedRegions, torn, damagedLedgers, report, clock.Elapsed, lastOutput);
     }
 
-    private static void Tally(string ready, ref long records, ref long regions, ref long torn, ref int damagedLedgers)
+    /// <summary>Reads what recovery found from the gateway's start-up lines (Ingest.Gateway/Hosting/StatusText.Recovery).</summary>
+    private static void Tally(string startup, ref long records, ref long regions, ref long torn, ref int damagedLedgers)
     {
-        foreach (var part in ready.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        records += Number(startup, @"WARNING ([\d,]+) corrupt batch");
+        regions += Number(startup, @"and ([\d,]+) unreadable region");
+        torn += Number(startup, @"; ([\d,]+) byte\(s\) of it were never acknowledged");
+        if (startup.Contains("ledger", StringComparison.OrdinalIgnoreCase) && startup.Contains("damaged", StringComparison.OrdinalIgnoreCase))
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq < 0)
-            {
-                continue;
-            }
-
-            var (name, value) = (part[..eq], part[(eq + 1)..]);
-            switch (name)
-            {
-                case "quarantined_records": records += long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "quarantined_regions": regions += long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "torn_tail_bytes": torn += long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "ledger" when value != "ok": damagedLedgers++; break;
-                default: break;
-            }
+            damagedLedgers++;
         }
+    }
+
+    private static long Number(string text, string pattern)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        return match.Success ? long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>One child process, its output captured; killed with SIGKILL or stopped with SIGTERM by its PID.</summary>
@@ -150,7 +145,7 @@ internal static class CrashHarness
                 info.ArgumentList.Add(argument);
             }
 
-            foreach (var argument in new[] { "--broker", options.BrokerUrl, "--data-dir", options.DataDir, "--trackers", options.Trackers.ToString(CultureInfo.InvariantCulture) })
+            foreach (var argument in new[] { "--broker", options.BrokerUrl, "--data-dir", options.DataDir })
             {
                 info.ArgumentList.Add(argument);
             }
@@ -171,11 +166,11 @@ internal static class CrashHarness
             while (DateTime.UtcNow < deadline)
             {
                 var text = Output;
-                var at = text.IndexOf("ready ", StringComparison.Ordinal);
+                // `wearable-ingest run` prints "running" once the service has started; what recovery found comes before it.
+                var at = text.IndexOf("\nrunning", StringComparison.Ordinal);
                 if (at >= 0)
                 {
-                    var end = text.IndexOf('\n', at);
-                    return end < 0 ? text[at..] : text[at..end];
+                    return text[..at];
                 }
 
                 if (_process.HasExited)

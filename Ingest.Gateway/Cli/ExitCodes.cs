@@ -9,6 +9,12 @@ internal static class ExitCodes
     /// <summary>The command ran, but some input was rejected (frames, capture lines, profiles that failed validation).</summary>
     public const int InputRejected = 1;
 
+    /// <summary><c>run</c>: the service stopped on a failure (the spool's disk); the reason is printed.</summary>
+    public const int ServiceFailed = 1;
+
     /// <summary>The command could not run: bad options, a wrong profile, a missing file.</summary>
     public const int UsageError = 2;
+
+    /// <summary><c>run</c>: the broker could not be reached at start (an outage later never stops the hub: it keeps spooling).</summary>
+    public const int BrokerUnreachable = 3;
 }

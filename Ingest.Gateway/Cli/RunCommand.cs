@@ -1,84 +1,135 @@
 using System.CommandLine;
-using Ingest.Pipeline.Batching;
-using Ingest.Pipeline.Captures;
-using Ingest.Pipeline.Output;
-using Ingest.Pipeline.Profiles;
+using Ingest.Gateway.Configuration;
+using Ingest.Gateway.Hosting;
 
 namespace Ingest.Gateway.Cli;
 
 /// <summary>
-/// <c>wearable-ingest run</c>: the main job. Until the radio, simulator and broker stages land it replays every
-/// shipped profile's captures through the decode path into a local output folder, so a newcomer sees the
-/// pipeline turn notifications into rows with one command.
+/// <c>wearable-ingest run</c>: the main job. Trackers (the simulated fleet until the radio lands, issue 10) → decode →
+/// Arrow batches → durable spool → the broker, or with no broker the outbox folder <c>DATA_DIR/outbox/</c>. Every option
+/// is also a configuration key (docs/configuration.md); the command line wins over the environment and the file.
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>An option and the configuration key it sets.</summary>
+    private sealed record KeyOption(Option<string?> Option, string Key);
+
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "Local output folder", DefaultValueFactory = _ => "out" };
-        var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)" };
-        var compression = CompressionOption.Create();
-        var command = new Command("run",
-            "Run the hub. With no broker configured it writes to a local folder; this version replays the shipped " +
-            "tracker captures through the decoders (live radio, simulator and MQTT publishing come next).")
+        KeyOption[] keyed =
+        [
+            Keyed("--simulate", "Simulator:Trackers", "Run N virtual trackers across the shipped profiles (the default intake: 3 trackers; there is no radio yet)", "N"),
+            Keyed("--seed", "Simulator:Seed", "Seed of the simulator (same seed, same data)"),
+            Keyed("--data-dir", "DataDir", "Folder for the spool (DIR/spool), the outbox (DIR/outbox) and wearable-ingest.json (default ./data)", "DIR"),
+            Keyed("--config", "Config", "JSON configuration file (default DIR/wearable-ingest.json when present)", "FILE"),
+            Keyed("--broker", "Broker:Url", "Publish to this MQTT broker, e.g. mqtts://broker.example.org:8883 (without it: Arrow files under DIR/outbox)", "URL"),
+            Keyed("--username", "Broker:Username", "User name for the broker"),
+            Keyed("--password", "Broker:Password", "Password for the broker (better: WEARABLE_INGEST_BROKER__PASSWORD)"),
+            Keyed("--ca-file", "Broker:CaFile", "PEM file with the CA that signed the broker's certificate", "FILE"),
+            Keyed("--cert-file", "Broker:CertFile", "PEM client certificate (mutual TLS)", "FILE"),
+            Keyed("--key-file", "Broker:KeyFile", "PEM private key of the client certificate", "FILE"),
+            Keyed("--pin-sha256", "Broker:PinSha256", "Expected SHA-256 of the broker's public key(s), comma-separated"),
+            Keyed("--tls-server-name", "Broker:TlsServerName", "Name expected on the broker's certificate, if not the host"),
+            Keyed("--hub-id", "Hub:Id", "This hub's id (default: the machine name)"),
+            Keyed("--study", "Hub:Study", "Study code (default demo)"),
+            Keyed("--site", "Hub:Site", "Site id (default site-1)"),
+            Keyed("--profiles-dir", "Profiles:Directory", "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)", "DIR"),
+            Keyed("--compression", "Batching:Compression", "Arrow body compression: none, lz4, zstd (default none; apache-arrow JS cannot read compressed bodies)"),
+            Keyed("--batch-rows", "Batching:MaxRows", "Seal a stream's batch at this many rows (default 1024)"),
+            Keyed("--batch-age", "Batching:MaxAge", "... or when its first row is this old (default 1s)"),
+            Keyed("--spool-max", "Spool:MaxBytes", "Spool size limit; when full, intake pauses (default 1GiB)"),
+            Keyed("--shutdown-grace", "Pipeline:ShutdownGrace", "How long a stop waits for the broker to take what is spooled (default 10s)"),
+            Keyed("--require-receipts", "Pipeline:RequireReceipts", "true: release a batch only after the platform's receipt (needs --broker)"),
+            Keyed("--health-interval", "Health:Interval", "How often the hub's health goes to its status topic (default 10s)"),
+        ];
+        var duration = new Option<string?>("--duration") { Description = "Run this long (5s, 10m, 2h), then stop as on SIGTERM", HelpName = "TIME" };
+        var check = new Option<bool>("--check-config") { Description = "Check the configuration, show each value and where it came from, and exit" };
+        var set = new Option<string[]>("--set")
         {
-            output, profilesDir, compression,
+            Description = "Set any configuration key: --set Spool:CommitWindow=50ms (may be repeated; see docs/configuration.md)",
+            HelpName = "KEY=VALUE",
+            AllowMultipleArgumentsPerToken = false,
         };
-        command.SetAction(parse => CliRunner.Run(() => Execute(parse.GetValue(output)!, parse.GetValue(profilesDir), parse.GetValue(compression))));
+        var command = new Command("run",
+            "Run the hub: trackers → decode → Arrow batches → durable spool → the broker (--broker), or Arrow files under " +
+            "DATA_DIR/outbox when no broker is configured. There is no radio yet (issue 10): the intake is the tracker simulator.");
+        foreach (var option in keyed)
+        {
+            command.Add(option.Option);
+        }
+
+        command.Add(duration);
+        command.Add(set);
+        command.Add(check);
+        command.SetAction(parse => CliRunner.Run(() =>
+        {
+            var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var pair in parse.GetValue(set) ?? [])
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                var key = equals > 0 ? pair[..equals].Trim() : string.Empty;
+                if (key.Length == 0 || !GatewayConfiguration.Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new CliException($"--set '{pair}': {(key.Length == 0 ? "write it as KEY=VALUE" : $"{key} is not a configuration key")}; see docs/configuration.md for the keys");
+                }
+
+                values[key] = pair[(equals + 1)..];
+                names[key] = "--set " + key;
+            }
+
+            foreach (var option in keyed)
+            {
+                if (parse.GetValue(option.Option) is { } value)
+                {
+                    values[option.Key] = value;
+                    names[option.Key] = option.Option.Name;
+                }
+            }
+
+            TimeSpan? runFor = null;
+            if (parse.GetValue(duration) is { } text)
+            {
+                if (!ValueText.TryParseDuration(text, out var parsed) || parsed <= TimeSpan.Zero)
+                {
+                    throw new CliException($"--duration '{text}' is not a positive duration; use {ValueText.DurationForms}");
+                }
+
+                runFor = parsed;
+            }
+
+            var settings = GatewayConfiguration.Load(values, names);
+            if (parse.GetValue(check))
+            {
+                ShowConfiguration(settings);
+                return ExitCodes.Success;
+            }
+
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new CliException("run needs Linux (the spool relies on Linux's fsync semantics)");
+            }
+
+            var host = new HubHost(settings, runFor, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected);
+            return host.RunAsync().GetAwaiter().GetResult();
+        }));
         return command;
     }
 
-    private static int Execute(string outputDirectory, string? profilesDir, string? compression)
+    private static void ShowConfiguration(GatewaySettings settings)
     {
-        var encoding = CompressionOption.Parse(compression);
-        var directory = ProfileLoader.ResolveDirectory(profilesDir);
-        if (!Directory.Exists(directory))
+        Console.WriteLine($"configuration file: {settings.ConfigFile ?? "none"}");
+        Console.WriteLine($"data directory: {settings.DataDirectory}");
+        Console.WriteLine($"hub {settings.Ingest.HubId}, study {settings.Ingest.Study}, site {settings.Ingest.Site}; " +
+            (settings.Broker is { } broker ? $"broker {broker.Broker}" : $"no broker: outbox {settings.OutboxDirectory}"));
+        foreach (var value in settings.Sources)
         {
-            throw new CliException($"profiles folder '{directory}' does not exist");
+            Console.WriteLine($"  {value.Key} = {value.Value} ({value.Source})");
         }
 
-        var profiles = ProfileLoader.LoadAll(directory);
-        Console.WriteLine($"wearable-ingest run: no broker configured, writing to {Path.GetFullPath(outputDirectory)}");
-        Console.WriteLine($"replaying the captures of {profiles.Count} tracker profile(s) from {directory}");
-        Console.WriteLine();
-        Console.WriteLine($"{"stream",-44} {"notifications",13} {"rows",9} {"rejected",9}");
-        long totalRows = 0;
-        var totalRejected = 0;
-        foreach (var profile in profiles)
-        {
-            foreach (var stream in profile.Streams)
-            {
-                if (stream.Captures.Count == 0)
-                {
-                    continue;
-                }
-
-                var folder = Path.Combine(outputDirectory, profile.Id);
-                Directory.CreateDirectory(folder);
-                var summary = new CaptureDecodeSummary();
-                var description = new StreamDescription(profile.Id, profile.Version, stream.Decoder.Name);
-                // The Arrow file is the data; the JSON lines beside it are for people (and list rejected notifications).
-                using (var rows = new TeeRowOutput(
-                           new ArrowFileRowOutput(File.Create(Path.Combine(folder, stream.Id + ".arrow")), TextWriter.Null, stream.Schema, description, encoding),
-                           new JsonLinesRowOutput(File.Create(Path.Combine(folder, stream.Id + ".jsonl")), ownsStream: true)))
-                {
-                    foreach (var capture in stream.Captures)
-                    {
-                        using var reader = new StreamReader(capture.CapturePath);
-                        var part = CaptureDecoding.Run(stream.CreateDecoder(), CaptureReader.Read(reader), rows);
-                        summary.Add(part);
-                    }
-                }
-
-                totalRows += summary.Rows;
-                totalRejected += summary.Rejected;
-                Console.WriteLine($"{profile.Id + "/" + stream.Id,-44} {summary.Frames,13} {summary.Rows,9} {summary.Rejected,9}");
-            }
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"{totalRows} rows written as Arrow IPC files (<profile>/<stream>.arrow) with a readable copy (.jsonl);");
-        Console.WriteLine($"{totalRejected} notification(s) rejected, each listed with its reason in the .jsonl (the shipped captures include malformed frames on purpose).");
-        return ExitCodes.Success;
+        Console.WriteLine("every other key has its default (docs/configuration.md); the configuration is valid");
     }
+
+    private static KeyOption Keyed(string name, string key, string description, string? helpName = null) =>
+        new(new Option<string?>(name) { Description = $"{description} [{key}]", HelpName = helpName ?? "VALUE" }, key);
 }

@@ -17,6 +17,7 @@ internal static class WearableIngestCli
         root.Add(ProfilesCommand.Create());
         root.Add(ArrowInspectCommand.Create());
         root.Add(BrokerCheckCommand.Create());
+        root.Add(ReceiveCommand.Create());
         return root;
     }
 

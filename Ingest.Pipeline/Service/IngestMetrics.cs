@@ -28,6 +28,7 @@ internal sealed class IngestMetrics : IDisposable
 
     // Spool stage.
     public long BatchesSpooled;
+    public long BatchesNotSpooledAtStop;
 
     // Publish stage.
     public long BatchesPublished;
@@ -50,7 +51,8 @@ internal sealed class IngestMetrics : IDisposable
         _meter.CreateObservableCounter("wearable_ingest.batches.published", () => Volatile.Read(ref BatchesPublished));
         _meter.CreateObservableCounter("wearable_ingest.batches.released", () => Volatile.Read(ref BatchesReleased));
         _meter.CreateObservableCounter("wearable_ingest.publish.failures", () => Volatile.Read(ref PublishFailures));
-        _meter.CreateObservableCounter("wearable_ingest.publish.receipt_republishes", () => Volatile.Read(ref ReceiptRepublishes), description: "batches published again because their platform receipt did not come");
+        _meter.CreateObservableCounter("wearable_ingest.receipts.republished", () => Volatile.Read(ref ReceiptRepublishes),
+            description: "batches published again because their receipt did not come in time or the broker reconnected");
         _meter.CreateObservableCounter("wearable_ingest.gaps", () => Volatile.Read(ref Gaps), description: "gap records written");
         _meter.CreateObservableCounter("wearable_ingest.reconnects", () => status().Reconnects, description: "broker reconnects");
         _meter.CreateObservableGauge("wearable_ingest.spool.bytes", () => status().SpoolBytes, unit: "By");

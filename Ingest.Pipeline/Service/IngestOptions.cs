@@ -26,10 +26,11 @@ public sealed record IngestOptions
     public static readonly TimeSpan DefaultShutdownGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Default wait for a platform receipt before the batch is published again: 30 s is far above a receiver's store time
-    /// (milliseconds to a second) yet bounds how long a lost message or receipt holds a batch in the spool.
+    /// Default wait for the platform's receipt before a batch is published again: long enough for a receiver to land a
+    /// batch under load, short enough that a receiver that lost a batch (or a broker that lost it after its PUBACK) does
+    /// not hold it for long. A broker reconnect re-sends everything still awaiting a receipt at once.
     /// </summary>
-    public static readonly TimeSpan DefaultReceiptTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultReceiptTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Largest batch: the spool's and MQTT's limits are far above it; this bounds the columns' memory.</summary>
     public const int MaxBatchRows = 1_000_000;
@@ -61,7 +62,7 @@ public sealed record IngestOptions
     /// </summary>
     public bool RequireReceipts { get; init; }
 
-    /// <summary>With receipts required: a batch acknowledged by the broker but not receipted within this is published again (also after any reconnect).</summary>
+    /// <summary>With receipts required: how long to wait for one before publishing the batch again.</summary>
     public TimeSpan ReceiptTimeout { get; init; } = DefaultReceiptTimeout;
 
     /// <summary>Throws <see cref="ArgumentException"/> whose message names the first bad key and what to change.</summary>
@@ -85,9 +86,9 @@ public sealed record IngestOptions
             throw new ArgumentException($"Pipeline:ChannelCapacity is {ChannelCapacity}; set it from 1 to 1000000", nameof(ChannelCapacity));
         }
 
-        if (ReceiptTimeout < TimeSpan.FromMilliseconds(100) || ReceiptTimeout > TimeSpan.FromHours(24))
+        if (ReceiptTimeout < TimeSpan.FromSeconds(1) || ReceiptTimeout > TimeSpan.FromHours(24))
         {
-            throw new ArgumentException($"Publish:ReceiptTimeout is {ReceiptTimeout}; set it from 00:00:00.100 to 1.00:00:00", nameof(ReceiptTimeout));
+            throw new ArgumentException($"Pipeline:ReceiptTimeout is {ReceiptTimeout}; set it from 00:00:01 to 1.00:00:00", nameof(ReceiptTimeout));
         }
 
         if (ShutdownGrace < TimeSpan.Zero || ShutdownGrace > TimeSpan.FromMinutes(10))

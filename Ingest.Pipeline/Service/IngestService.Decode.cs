@@ -147,7 +147,7 @@ internal sealed partial class IngestService
                 if (!_streamsByKey.TryGetValue(key, out var stream))
                 {
 #pragma warning disable CA2000 // Register hands the stream to _streams, which DisposeStreams disposes at stop.
-                    stream = ServiceStream.ForData(definition, admitted.Profile, origin, quarantine: null, _encoding, Math.Min(_options.BatchMaxRows, 1024));
+                    stream = ServiceStream.ForData(definition, admitted.Profile, origin, _quarantine.For(key), _encoding, Math.Min(_options.BatchMaxRows, 1024));
 #pragma warning restore CA2000
                     Register(stream);
                 }
@@ -258,6 +258,7 @@ internal sealed partial class IngestService
 
     private async ValueTask SweepAsync()
     {
+        _quarantine.Flush();
         foreach (var stream in _streams)
         {
             if (stream.Columns.RowCount > 0 && _time.GetElapsedTime(stream.OpenedAt) >= _options.BatchMaxAge)

@@ -24,11 +24,15 @@ internal sealed partial class IngestService
         SingleWriter = true,
     });
 
-    private readonly ConcurrentQueue<SpoolPosition> _toRelease = new();
-    private readonly ConcurrentDictionary<(string Stream, long Sequence), AwaitingReceipt> _awaitingReceipt = new();
+    private readonly ConcurrentQueue<(SpoolPosition Position, (string Stream, long Sequence) Identity)> _toRelease = new();
 
-    /// <summary>How often batches awaiting a receipt are checked for a reconnect or <see cref="IngestOptions.ReceiptTimeout"/>.</summary>
-    private static readonly TimeSpan s_receiptCheckInterval = TimeSpan.FromMilliseconds(500);
+    // Batches sent and not yet released (refused ones stay here until a restart): a rewound spool cursor skips them.
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), byte> _sent = new();
+
+    // PUBACKed batches waiting for the platform's receipt, with when they were acknowledged (TimeProvider timestamp).
+    private readonly ConcurrentDictionary<(string Stream, long Sequence), (SpoolPosition Position, long AcknowledgedAt)> _awaitingReceipt = new();
+    private CancellationTokenSource? _rewind;
+    private long _reconnectsSeen;
     private readonly SemaphoreSlim _releaseSignal = new(0, 1);
     private volatile bool _releaseStopping;
     private volatile string? _lastPublishProblem;
@@ -51,6 +55,12 @@ internal sealed partial class IngestService
                     }
                 }
             }
+            catch (Exception ex) when (_stopForced)
+            {
+                // Closed at a forced stop while waiting for space: never durable, never published; reported.
+                _ = ex;
+                _metrics.BatchesNotSpooledAtStop++;
+            }
             catch (Exception ex)
             {
                 // Keep draining so the decode loop never blocks on a dead spool; the service stops. This stage does not
@@ -61,24 +71,33 @@ internal sealed partial class IngestService
         }
     }
 
-    /// <summary>Reads the spool from its oldest unreleased record and sends each batch; acknowledgements are awaited by <see cref="AcknowledgeLoopAsync"/>.</summary>
+    /// <summary>
+    /// Reads the spool from its oldest unreleased record and sends each batch; acknowledgements are awaited by
+    /// <see cref="AcknowledgeLoopAsync"/>. A rewind (a receipt overdue) starts the cursor again from the oldest record,
+    /// skipping what is sent and not overdue.
+    /// </summary>
     private async Task PublishLoopAsync(CancellationToken cancellationToken)
     {
         var acknowledge = Task.Run(() => AcknowledgeLoopAsync(cancellationToken), CancellationToken.None);
         try
         {
-            await foreach (var record in _spool.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (!BatchEnvelope.TryCreate(record.Identity, record.RowCount, record.Payload, out var batch, out var problem))
+                using var rewind = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Volatile.Write(ref _rewind, rewind);
+                try
                 {
-                    Refuse(record.Identity, "cannot be published: " + problem);
-                    continue;
-                }
+                    await foreach (var record in _spool.ReadAllAsync(rewind.Token).ConfigureAwait(false))
+                    {
+                        await SendAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
 
-                var firstNs = FirstHubTimeNs(batch!);
-                Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
-                await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
-                    .ConfigureAwait(false);
+                    return; // the spool was closed
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Rewound: read again from the oldest unreleased record.
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,8 +105,66 @@ internal sealed partial class IngestService
         }
         finally
         {
+            Volatile.Write(ref _rewind, null);
             _inFlight.Writer.TryComplete();
             await acknowledge.ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAsync(SpoolRecord record, CancellationToken cancellationToken)
+    {
+        var identity = (record.Identity.Stream, record.Identity.Sequence);
+        if (!_sent.TryAdd(identity, 0))
+        {
+            return; // in flight, acknowledged and awaiting release or a receipt, or refused
+        }
+
+        if (!BatchEnvelope.TryCreate(record.Identity, record.RowCount, record.Payload, out var batch, out var problem))
+        {
+            Refuse(record.Identity, "cannot be published: " + problem);
+            return;
+        }
+
+        var firstNs = FirstHubTimeNs(batch!);
+        Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
+        await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With receipts: a batch whose receipt is overdue, or that was acknowledged by a broker connection that has since
+    /// been lost (a broker without persistence forgets what it acknowledged), is published again. Runs on the release stage.
+    /// </summary>
+    private void RepublishOverdueReceipts()
+    {
+        if (!_options.RequireReceipts || _awaitingReceipt.IsEmpty)
+        {
+            return;
+        }
+
+        var reconnects = _publisher.Reconnects;
+        var reconnected = reconnects != Interlocked.Exchange(ref _reconnectsSeen, reconnects);
+        var any = false;
+        foreach (var (identity, waiting) in _awaitingReceipt)
+        {
+            if ((reconnected || _time.GetElapsedTime(waiting.AcknowledgedAt) >= _options.ReceiptTimeout) && _awaitingReceipt.TryRemove(identity, out _))
+            {
+                _sent.TryRemove(identity, out _);
+                _metrics.ReceiptRepublishes++;
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            try
+            {
+                Volatile.Read(ref _rewind)?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The cursor just ended; the next one reads from the oldest record anyway.
+            }
         }
     }
 
@@ -128,12 +205,11 @@ internal sealed partial class IngestService
                 _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.FirstHubTimeNs) / 100));
                 if (_options.RequireReceipts)
                 {
-                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] =
-                        new AwaitingReceipt(sent.Position, sent.Batch, _time.GetTimestamp(), _publisher.Reconnects);
+                    _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = (sent.Position, _time.GetTimestamp());
                 }
                 else
                 {
-                    _toRelease.Enqueue(sent.Position);
+                    _toRelease.Enqueue((sent.Position, (sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)));
                 }
 
                 break;
@@ -142,6 +218,7 @@ internal sealed partial class IngestService
                 break;
             default:
                 // Transient at stop: stays spooled for the next start.
+                _sent.TryRemove((sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence), out _);
                 break;
         }
     }
@@ -152,69 +229,17 @@ internal sealed partial class IngestService
         _lastPublishProblem = $"batch {identity.Stream}#{identity.Sequence} kept in the spool, not published: {detail}";
     }
 
-    /// <summary>
-    /// Receipts from the platform release their batches (only when receipts are required). A batch whose receipt does not
-    /// come is published again (same identity, same bytes) after a reconnect or after <see cref="IngestOptions.ReceiptTimeout"/>:
-    /// a PUBACK only says the broker had it, and a broker that dies before delivering, a receiver that dies before storing,
-    /// or a receipt sent while this hub was offline would otherwise leave it in the spool until the next start.
-    /// </summary>
+    /// <summary>Receipts from the platform release their batches (only when receipts are required).</summary>
     private async Task ReceiptLoopAsync(CancellationToken cancellationToken)
     {
-        var republish = _options.RequireReceipts
-            ? Task.Run(() => RepublishUnreceiptedLoopAsync(cancellationToken), CancellationToken.None)
-            : Task.CompletedTask;
         try
         {
             await foreach (var receipt in _publisher.Receipts.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (_awaitingReceipt.TryRemove((receipt.Stream, receipt.Sequence), out var waiting))
+                var identity = (receipt.Stream, receipt.Sequence);
+                if (_awaitingReceipt.TryRemove(identity, out var waiting))
                 {
-                    _toRelease.Enqueue(waiting.Position);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            await republish.ConfigureAwait(false);
-        }
-    }
-
-    private async Task RepublishUnreceiptedLoopAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(s_receiptCheckInterval, _time, cancellationToken).ConfigureAwait(false);
-                var reconnects = _publisher.Reconnects;
-                foreach (var (key, waiting) in _awaitingReceipt)
-                {
-                    if (waiting.ReconnectsAtSend == reconnects && _time.GetElapsedTime(waiting.SentAt) < _options.ReceiptTimeout)
-                    {
-                        continue;
-                    }
-
-                    var result = await _publisher.PublishAsync(waiting.Batch, cancellationToken).ConfigureAwait(false);
-                    if (result.Outcome == BatchPublishOutcome.Accepted)
-                    {
-                        Interlocked.Increment(ref _metrics.ReceiptRepublishes);
-                        _lastPublishProblem = $"batch {key.Stream}#{key.Sequence} had no receipt {(waiting.ReconnectsAtSend != reconnects ? "before a reconnect" : "within " + _options.ReceiptTimeout)}; published again";
-                        _awaitingReceipt.TryUpdate(key, waiting with { SentAt = _time.GetTimestamp(), ReconnectsAtSend = reconnects }, waiting);
-                    }
-                    else if (result.Outcome == BatchPublishOutcome.Refused)
-                    {
-                        _awaitingReceipt.TryRemove(key, out _);
-                        Refuse(waiting.Batch.Identity, result.Detail ?? "refused");
-                    }
-                    else
-                    {
-                        // Not connected: the next check tries again.
-                        _lastPublishProblem = result.Detail;
-                        break;
-                    }
+                    _toRelease.Enqueue((waiting.Position, identity));
                 }
             }
         }
@@ -245,12 +270,14 @@ internal sealed partial class IngestService
                     }
 
                     lastWrite = _time.GetTimestamp();
-                    while (_toRelease.TryDequeue(out var position))
+                    while (_toRelease.TryDequeue(out var released))
                     {
-                        if (_spool.Release(position, mode) == SpoolReleaseResult.Released)
+                        if (_spool.Release(released.Position, mode) == SpoolReleaseResult.Released)
                         {
                             _metrics.BatchesReleased++;
                         }
+
+                        _sent.TryRemove(released.Identity, out _);
                     }
                 }
                 catch (IOException ex)
@@ -265,6 +292,7 @@ internal sealed partial class IngestService
                 return;
             }
 
+            RepublishOverdueReceipts();
             await _releaseSignal.WaitAsync(interval).ConfigureAwait(false);
         }
     }
@@ -318,6 +346,7 @@ internal sealed partial class IngestService
                 BatchesPublished = Volatile.Read(ref _metrics.BatchesPublished),
                 BatchesReleased = Volatile.Read(ref _metrics.BatchesReleased),
                 BatchesRefused = Volatile.Read(ref _metrics.BatchesRefused),
+                BatchesNotSpooledAtStop = Volatile.Read(ref _metrics.BatchesNotSpooledAtStop),
                 PublishFailures = Volatile.Read(ref _metrics.PublishFailures),
                 LastPublishProblem = _lastPublishProblem,
                 Backlog = spool.UnreleasedRecords,
@@ -336,9 +365,6 @@ internal sealed partial class IngestService
     }
 
     private static DateTimeOffset ToTime(long unixNs) => DateTimeOffset.UnixEpoch.AddTicks(unixNs / 100);
-
-    /// <summary>One batch the broker acknowledged whose platform receipt has not come yet.</summary>
-    private sealed record AwaitingReceipt(SpoolPosition Position, OutgoingBatch Batch, long SentAt, long ReconnectsAtSend);
 
     /// <summary>One batch sent and not yet acknowledged.</summary>
     private readonly record struct InFlight(SpoolPosition Position, OutgoingBatch Batch, long FirstHubTimeNs, ValueTask<BatchPublishResult> Result);

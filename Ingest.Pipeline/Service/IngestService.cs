@@ -32,6 +32,7 @@ internal sealed partial class IngestService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SegmentSpool _spool;
     private readonly ServiceLedger _ledger;
+    private readonly FrameQuarantine _quarantine;
     private readonly IngestMetrics _metrics;
     private readonly Channel<PendingAppend> _appends;
     private readonly CancellationTokenSource _intakeStop = new();
@@ -47,6 +48,7 @@ internal sealed partial class IngestService : IAsyncDisposable
     private Task _releaseTask = Task.CompletedTask;
     private Task? _stopping;
     private volatile string? _failure;
+    private volatile bool _stopForced;
 
     private IngestService(IngestOptions options, INotificationSource source, IDeviceAdmission admission, SegmentSpool spool, ServiceLedger ledger,
         IBatchPublisher publisher, BatchEncodingOptions encoding, TimeProvider time)
@@ -60,6 +62,7 @@ internal sealed partial class IngestService : IAsyncDisposable
         _encoding = encoding;
         _time = time;
         _startedAtNs = NowNs();
+        _quarantine = new FrameQuarantine(Path.Combine(Path.GetDirectoryName(ledger.Directory)!, "quarantine"));
         _metrics = new IngestMetrics(() => Status);
         _appends = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(AppendsInFlight)
         {
@@ -93,9 +96,19 @@ internal sealed partial class IngestService : IAsyncDisposable
 
         var stateDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spool.Directory)) ?? ".", "state");
         var ledger = ServiceLedger.Open(stateDirectory);
+        SegmentSpool openedSpool;
+        try
+        {
 #pragma warning disable CA2000 // The service owns the spool from here and disposes it when it stops.
-        var openedSpool = SegmentSpool.Open(spool);
+            openedSpool = SegmentSpool.Open(spool);
 #pragma warning restore CA2000
+        }
+        catch
+        {
+            ledger.Close();
+            throw;
+        }
+
         var service = new IngestService(options, source, admission, openedSpool, ledger, publisher, encoding, time ?? TimeProvider.System);
         service.StartStages();
         return service;
@@ -186,10 +199,16 @@ internal sealed partial class IngestService : IAsyncDisposable
         try
         {
             // The source completes its channels; the decode loop drains them, seals every open batch and completes the
-            // append channel; the spool stage then has every batch durable (or the spool failed).
-            await Await(_sourceTask).ConfigureAwait(false);
-            await Await(_decodeTask).ConfigureAwait(false);
-            await Await(_spoolTask).ConfigureAwait(false);
+            // append channel; the spool stage then has every batch durable (or the spool failed). A full spool with no
+            // way out (the destination is down) would hold them forever: after the grace period the spool is closed,
+            // which fails the appends still waiting for space; those batches were never accepted and are counted.
+            var sealAndSpool = Task.WhenAll(Await(_sourceTask), Await(_decodeTask), Await(_spoolTask));
+            if (await Task.WhenAny(sealAndSpool, Task.Delay(_options.ShutdownGrace, _time)).ConfigureAwait(false) != sealAndSpool)
+            {
+                _stopForced = true;
+                await _spool.DisposeAsync().ConfigureAwait(false);
+                await sealAndSpool.ConfigureAwait(false);
+            }
 
             // Publish what the destination takes within the grace period; the rest stays spooled for the next start.
             var deadline = _time.GetTimestamp();
@@ -222,6 +241,8 @@ internal sealed partial class IngestService : IAsyncDisposable
             }
 
             DisposeStreams();
+            _quarantine.Dispose();
+            _ledger.Close();
         }
 
         if (_failure is not null || failure is not null)

@@ -30,6 +30,12 @@ public sealed record IngestStatus
     /// <summary>Batches durable in the spool.</summary>
     public long BatchesSpooled { get; init; }
 
+    /// <summary>
+    /// Sealed batches that could not be spooled before a stop because the spool stayed full for the whole grace period
+    /// (the destination was unreachable): never accepted, never published. Zero unless the spool was full at the stop.
+    /// </summary>
+    public long BatchesNotSpooledAtStop { get; init; }
+
     /// <summary>Batches the destination accepted (broker PUBACK, or the outbox file durable).</summary>
     public long BatchesPublished { get; init; }
 

@@ -62,15 +62,7 @@ internal sealed class OutboxPublisher : IBatchPublisher
                 LinuxSync.SyncDirectory(_directory);
             }
 
-            var temporary = path + ".tmp";
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                file.Write(batch.Payload.Span);
-                LinuxSync.DataSync(file.SafeFileHandle);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-            LinuxSync.SyncDirectory(folder);
+            DurableFile.Replace(path, batch.Payload.Span);
             return new(BatchPublishResult.Accepted);
         }
         catch (IOException ex)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ingest.Pipeline.Spool;
 
 namespace Ingest.Pipeline.Service;
 
@@ -15,7 +14,7 @@ namespace Ingest.Pipeline.Service;
 /// </para>
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class ServiceLedger
+internal sealed class ServiceLedger : IDisposable
 {
     /// <summary>File name in the state directory.</summary>
     public const string FileName = "ledger.json";
@@ -28,7 +27,11 @@ internal sealed class ServiceLedger
 
     private const int FormatVersion = 1;
 
+    /// <summary>File whose exclusive lock says a service is running on this data directory.</summary>
+    public const string LockFileName = "lock";
+
     private readonly string _path;
+    private FileStream? _lock;
 
     private ServiceLedger(string directory)
     {
@@ -51,11 +54,25 @@ internal sealed class ServiceLedger
     /// <summary>What was wrong with the file at open, if anything (it was moved aside and the spool's recovery used instead).</summary>
     public string? Problem { get; private set; }
 
-    /// <summary>Reads the ledger in <paramref name="directory"/> (created when missing). A damaged file is moved aside, never trusted.</summary>
+    /// <summary>
+    /// Takes the data directory's lock and reads the ledger in <paramref name="directory"/> (created when missing). A damaged
+    /// file is moved aside, never trusted.
+    /// </summary>
+    /// <exception cref="IOException">Another service holds the lock: two writers would corrupt the spool.</exception>
     public static ServiceLedger Open(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
         var ledger = new ServiceLedger(directory);
+        try
+        {
+            // .NET takes an advisory flock for FileShare.None on Linux; the kernel drops it when the process dies (kill -9 included).
+            ledger._lock = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"another wearable-ingest is running on this data directory ({directory}); stop it or use another --data-dir", ex);
+        }
+
         File.Delete(ledger._path + ".tmp");
         if (!File.Exists(ledger._path))
         {
@@ -84,6 +101,16 @@ internal sealed class ServiceLedger
 
         return ledger;
     }
+
+    /// <summary>Releases the data directory's lock.</summary>
+    public void Close()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Close();
 
     /// <summary>Writes the ledger durably with <paramref name="aliveNs"/> as the sign of life.</summary>
     public void Write(long aliveNs)
@@ -115,15 +142,7 @@ internal sealed class ServiceLedger
             json.WriteEndObject();
         }
 
-        var temporary = _path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            file.Write(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-            LinuxSync.DataSync(file.SafeFileHandle);
-        }
-
-        File.Move(temporary, _path, overwrite: true);
-        LinuxSync.SyncDirectory(Directory);
+        DurableFile.Replace(_path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private void Read(byte[] bytes)

@@ -1,72 +1,116 @@
-using Ingest.Gateway.Cli;
 using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Gateway;
 
+/// <summary><c>wearable-ingest run</c> as a person and a service manager use it: the real executable, the real service.</summary>
 public class RunCommandTests
 {
     [Fact]
-    public async Task Run_NoBrokerConfigured_WritesEveryShippedStreamToTheLocalFolder()
+    public async Task Run_Simulate3ForFiveSeconds_WritesReadableArrowFilesWithEverySampleAndExitsZero()
     {
-        var output = Peers.NewScratchDirectory("run");
+        var data = Peers.NewScratchDirectory("run-outbox");
 
-        var (exit, text) = await Cli.RunAsync(["run", "--out", output]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "5s", "--data-dir", data]);
 
-        Assert.Equal(0, exit);
-        Assert.Contains("no broker configured", text, StringComparison.Ordinal);
-        var profiles = Directory.GetDirectories(Path.Combine(Peers.RepositoryRoot, "firmware-profiles"));
-        foreach (var profile in profiles)
+        Assert.True(exit == 0, output);
+        Assert.Contains("intake: simulator, 3 virtual tracker(s)", output, StringComparison.Ordinal);
+        Assert.Contains("there is no radio yet", output, StringComparison.Ordinal);
+        Assert.Contains("spool: new, in " + Path.Combine(data, "spool"), output, StringComparison.Ordinal);
+        Assert.Contains("summary after", output, StringComparison.Ordinal);
+        Assert.Contains("nothing left unsent", output, StringComparison.Ordinal);
+        var (files, rows) = Gateway.ReadOutbox(Path.Combine(data, "outbox"));
+        Assert.True(files > 0, output);
+        // Every decoded sample is in exactly one Arrow file (a file written twice would have the same name).
+        Assert.Equal(Gateway.SummarySamples(output) + Gateway.SummaryGaps(output), rows);
+        Assert.True(rows > 0, output);
+    }
+
+    [Fact]
+    public async Task Run_Sigterm_SealsSpoolsWritesEverythingAndExitsZero()
+    {
+        var data = Peers.NewScratchDirectory("run-sigterm");
+        using var gateway = Gateway.Start(["run", "--simulate", "4", "--data-dir", data]);
+        await gateway.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+        // Past the 1 s batch age, so some batches were sealed by age and others are open when the signal comes.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        await gateway.SignalAsync(15);
+        var exit = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        var output = gateway.Output;
+        Assert.True(exit == 0, output);
+        Assert.Contains("stopping (SIGTERM)", output, StringComparison.Ordinal);
+        Assert.Contains("nothing left unsent", output, StringComparison.Ordinal);
+        var (_, rows) = Gateway.ReadOutbox(Path.Combine(data, "outbox"));
+        Assert.Equal(Gateway.SummarySamples(output) + Gateway.SummaryGaps(output), rows);
+        Assert.True(rows > 0, output);
+    }
+
+    [Fact]
+    public async Task Run_RestartOnSameDataDirectory_ContinuesSequencesWithoutOverwriting()
+    {
+        var data = Peers.NewScratchDirectory("run-restart");
+        var (first, firstOutput) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data]);
+        Assert.True(first == 0, firstOutput);
+        var (_, firstRows) = Gateway.ReadOutbox(Path.Combine(data, "outbox"));
+
+        var (second, secondOutput) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data]);
+
+        Assert.True(second == 0, secondOutput);
+        Assert.Contains("nothing left unsent by the last run", secondOutput, StringComparison.Ordinal);
+        // The hub's downtime between the runs becomes one gap row per device (each device's gaps stream).
+        Assert.Equal(3, Gateway.SummaryGaps(secondOutput));
+        var (_, totalRows) = Gateway.ReadOutbox(Path.Combine(data, "outbox"));
+        Assert.Equal(firstRows + Gateway.SummarySamples(secondOutput) + Gateway.SummaryGaps(secondOutput), totalRows);
+    }
+
+    [Fact]
+    public async Task Run_ZstdCompression_WritesFilesApacheArrowReadsBack()
+    {
+        var data = Peers.NewScratchDirectory("run-zstd");
+
+        var (exit, output) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data, "--compression", "zstd"]);
+
+        Assert.True(exit == 0, output);
+        var files = Directory.GetFiles(Path.Combine(data, "outbox"), "*.arrows", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        long rows = 0;
+        foreach (var file in files)
         {
-            var written = Path.Combine(output, Path.GetFileName(profile));
-            Assert.True(Directory.Exists(written), $"run wrote nothing for {Path.GetFileName(profile)}: {text}");
-            Assert.NotEmpty(Directory.GetFiles(written, "*.jsonl"));
-            foreach (var arrow in Directory.GetFiles(written, "*.arrow"))
-            {
-                using var content = ArrowIpcContent.Read(await File.ReadAllBytesAsync(arrow));
-                Assert.True(content.IsFile, arrow);
-                Assert.True(content.RowCount > 0, $"{arrow} holds no rows");
-            }
+            using var content = Ingest.Gateway.Cli.ArrowIpcContent.Read(await File.ReadAllBytesAsync(file));
+            rows += content.RowCount;
         }
-    }
 
-    [Fact]
-    public async Task Run_CompressionZstd_WritesSmallerFilesThatApacheArrowReadsBack()
-    {
-        var plain = Peers.NewScratchDirectory("run-plain");
-        var zstd = Peers.NewScratchDirectory("run-zstd");
-
-        var (plainExit, plainText) = await Cli.RunAsync(["run", "--out", plain]);
-        var (exit, text) = await Cli.RunAsync(["run", "--out", zstd, "--compression", "zstd"]);
-
-        Assert.True(plainExit == 0, plainText);
-        Assert.True(exit == 0, text);
-        var ecg = Path.Combine("polar-h10", "ecg.arrow");
-        Assert.True(new FileInfo(Path.Combine(zstd, ecg)).Length < new FileInfo(Path.Combine(plain, ecg)).Length);
-        using var compressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(zstd, ecg)));
-        using var uncompressed = ArrowIpcContent.Read(await File.ReadAllBytesAsync(Path.Combine(plain, ecg)));
-        Assert.Equal(uncompressed.RowCount, compressed.RowCount);
-        var plainRendering = ArrowInspectCommand.Render("f", 0, uncompressed, int.MaxValue);
-        var zstdRendering = ArrowInspectCommand.Render("f", 0, compressed, int.MaxValue);
-        Assert.Contains(", zstd-compressed bodies", zstdRendering, StringComparison.Ordinal);
-        // Everything after the format line (schema, metadata, counts, every row) is the same.
-        Assert.Equal(plainRendering[plainRendering.IndexOf("schema:", StringComparison.Ordinal)..], zstdRendering[zstdRendering.IndexOf("schema:", StringComparison.Ordinal)..]);
-    }
-
-    [Fact]
-    public async Task Run_UnknownCompression_NamesTheValueAndExitsTwo()
-    {
-        var (exit, text) = await Cli.RunAsync(["run", "--out", Peers.NewScratchDirectory("run"), "--compression", "brotli"]);
-
-        Assert.Equal(2, exit);
-        Assert.Contains("error: --compression 'brotli' is not one of none, lz4, zstd", text, StringComparison.Ordinal);
+        Assert.Equal(Gateway.SummarySamples(output) + Gateway.SummaryGaps(output), rows);
     }
 
     [Fact]
     public async Task Run_MissingProfilesFolder_ExplainsAndExitsTwo()
     {
-        var (exit, text) = await Cli.RunAsync(["run", "--profiles-dir", "/nonexistent/profiles", "--out", Peers.NewScratchDirectory("run")]);
+        var (exit, text) = await Gateway.RunAsync(["run", "--profiles-dir", "/nonexistent/profiles", "--data-dir", Peers.NewScratchDirectory("run")]);
 
         Assert.Equal(2, exit);
         Assert.Contains("profiles folder '/nonexistent/profiles' does not exist", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadDuration_ExitsTwo()
+    {
+        var (exit, text) = await Gateway.RunAsync(["run", "--duration", "forever", "--data-dir", Peers.NewScratchDirectory("run")]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: --duration 'forever' is not a positive duration", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BrokerUnreachableAtStart_ExitsThreeWithOneClearLine()
+    {
+        var port = Peers.FreeTcpPort();
+
+        var (exit, text) = await Gateway.RunAsync(["run", "--broker", $"mqtt://127.0.0.1:{port}", "--data-dir", Peers.NewScratchDirectory("run-nobroker")]);
+
+        Assert.True(exit == 3, text);
+        Assert.Contains($"error: cannot connect to the broker mqtt://127.0.0.1:{port} (Broker:Url)", text, StringComparison.Ordinal);
+        Assert.Contains("Nothing was started.", text, StringComparison.Ordinal);
     }
 }

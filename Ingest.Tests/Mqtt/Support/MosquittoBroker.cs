@@ -87,6 +87,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         await StartProcessAsync();
     }
 
+    /// <summary>Starts it again on the same port after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => _process is null ? StartProcessAsync() : throw new InvalidOperationException("already running");
+
     /// <summary>Graceful stop (SIGTERM) and wait for the process to exit.</summary>
     public async Task StopAsync()
     {
@@ -111,9 +114,6 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         process.Dispose();
         _process = null;
     }
-
-    /// <summary>Starts the broker again on the same port with the same configuration (after <see cref="StopAsync"/> or <see cref="Kill"/>).</summary>
-    public Task StartAgainAsync() => _process is null ? StartProcessAsync() : throw new InvalidOperationException("already running");
 
     public async ValueTask DisposeAsync()
     {

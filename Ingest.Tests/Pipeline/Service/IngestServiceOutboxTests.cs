@@ -5,6 +5,7 @@ using Ingest.Pipeline.Service;
 using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Spool;
 using Ingest.Tests.Pipeline.Simulation.Fleet;
+using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Pipeline.Service;
 
@@ -12,15 +13,11 @@ namespace Ingest.Tests.Pipeline.Service;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class IngestServiceOutboxTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "wi-service-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _temporary = new("service");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataDir))
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-    }
+    private string _dataDir => _temporary.Path;
+
+    public void Dispose() => _temporary.Dispose();
 
     private static IngestOptions Options => new() { HubId = "hub-test", Study = "study-1", Site = "site-1", BatchMaxAge = TimeSpan.FromMilliseconds(200) };
 
@@ -64,13 +61,139 @@ public sealed class IngestServiceOutboxTests : IDisposable
         Assert.Contains(gaps, g => g.Reasons.Contains((byte)GapReason.HubDown));
     }
 
-    private async Task RunOnceAsync(IReadOnlyList<Received> recording)
+    [Fact]
+    public async Task Rejected_frames_are_quarantined_with_their_bytes_and_disconnects_become_gap_rows_with_the_link_down_interval()
+    {
+        var fleet = new SimulatedFleetOptions
+        {
+            TrackerCount = 4,
+            Seed = 3,
+            Faults = new SimulatedFaultOptions { GarbageProbability = 0.05, DisconnectsPerHour = 1800, ReconnectDelay = TimeSpan.FromSeconds(1) },
+        };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 8);
+        var expected = FleetHarness.Decode(FleetHarness.Trackers(fleet), recording);
+        var rejected = expected.Rejected.Count();
+        Assert.True(rejected > 0, "the recording should hold garbage frames");
+
+        await RunOnceAsync(recording);
+
+        var quarantine = File.ReadAllLines(Path.Combine(_dataDir, "quarantine", "frames.jsonl"));
+        Assert.Equal(rejected, quarantine.Length);
+        Assert.All(quarantine, line => Assert.Contains("\"hex\":", line, StringComparison.Ordinal));
+
+        // Each reconnect of the recording closes one disconnect gap, from the disconnect's hub time to the reconnect's.
+        var links = recording.Where(r => r.IsEvent).Select(r => r.Event).ToList();
+        var expectedGaps = new List<(string Device, long Start, long End)>();
+        foreach (var group in links.GroupBy(e => e.Device))
+        {
+            long? down = null;
+            foreach (var e in group.OrderBy(e => e.HubTimeNs))
+            {
+                if (e.Kind == Ingest.Pipeline.Intake.DeviceEventKind.Disconnected)
+                {
+                    down = e.HubTimeNs;
+                }
+                else if (down is { } since)
+                {
+                    expectedGaps.Add((SimulatedAdmission.Pseudonym(group.Key), since, e.HubTimeNs));
+                    down = null;
+                }
+            }
+        }
+
+        Assert.NotEmpty(expectedGaps);
+        var landedGaps = ReadGapRows();
+        foreach (var gap in expectedGaps)
+        {
+            Assert.Contains((gap.Device + ".gaps", gap.Start, gap.End, (byte)GapReason.Disconnected), landedGaps);
+        }
+    }
+
+    private List<(string Stream, long Start, long End, byte Reason)> ReadGapRows()
+    {
+        var rows = new List<(string, long, long, byte)>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_dataDir, "outbox"), "*" + OutboxPublisher.Extension, SearchOption.AllDirectories))
+        {
+            using var reader = new ArrowStreamReader(File.OpenRead(file));
+            using var batch = reader.ReadNextRecordBatch();
+            var key = reader.Schema.Metadata[BatchMetadataKeys.Stream];
+            if (!key.EndsWith(".gaps", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var start = (TimestampArray)batch.Column("hub_time");
+            var end = (TimestampArray)batch.Column("end_time");
+            var reason = (UInt8Array)batch.Column("reason");
+            for (var i = 0; i < batch.Length; i++)
+            {
+                rows.Add((key, start.GetValue(i)!.Value, end.GetValue(i)!.Value, reason.GetValue(i)!.Value));
+            }
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task The_meter_reports_what_the_status_says()
+    {
+        var fleet = new SimulatedFleetOptions { TrackerCount = 3, Seed = 5, Faults = new SimulatedFaultOptions { GarbageProbability = 0.05 } };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 2);
+        var measured = new Dictionary<string, long>(StringComparer.Ordinal);
+        var latencies = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IngestMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            lock (measured)
+            {
+                measured[instrument.Name] = measured.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => Interlocked.Increment(ref latencies));
+        listener.Start();
+
+        var status = await RunOnceAsync(recording, beforeStop: () =>
+        {
+            lock (measured)
+            {
+                measured.Clear();
+                listener.RecordObservableInstruments();
+            }
+        });
+
+        Assert.Equal(status.Notifications, measured["wearable_ingest.notifications"]);
+        Assert.Equal(status.Samples, measured["wearable_ingest.samples"]);
+        Assert.Equal(status.FramesRejected, measured["wearable_ingest.frames.rejected"]);
+        Assert.True(status.FramesRejected > 0);
+        Assert.True(latencies > 0, "no publish latency was recorded");
+    }
+
+    private async Task<IngestStatus> RunOnceAsync(IReadOnlyList<Received> recording, Action? beforeStop = null)
     {
         var source = new ReplaySource(recording);
         var outbox = new OutboxPublisher(Path.Combine(_dataDir, "outbox"));
         var service = IngestService.Start(Options, source, new SimulatedAdmission(FleetHarness.Profiles),
             new SpoolOptions { Directory = Path.Combine(_dataDir, "spool") }, outbox);
         await source.AllSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        if (beforeStop is not null)
+        {
+            // Everything sent has been read once the source's channel is empty and the decoders' counts stand still.
+            while (source.Notifications.Count > 0)
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(200);
+            beforeStop();
+        }
+
         await service.StopAsync();
         await service.Completion;
         var status = service.Status;
@@ -78,6 +201,7 @@ public sealed class IngestServiceOutboxTests : IDisposable
         Assert.Equal(0, status.Backlog);
         Assert.Equal(0, source.Pool.Outstanding);
         await service.DisposeAsync();
+        return status;
     }
 
     private sealed record Landed(long Sequence, int Rows, byte[] Reasons);

@@ -1,20 +1,17 @@
 using Ingest.Pipeline.Spool;
 using static Ingest.Tests.Pipeline.Spool.SpoolTestSupport;
+using Ingest.Tests.Support;
 
 namespace Ingest.Tests.Pipeline.Spool;
 
 /// <summary>The real storage on the real disk: fdatasync by P/Invoke, directory fsync, and a spool over it.</summary>
 public sealed class FileSpoolStorageTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "spool-test-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryDirectory _temporary = new("spool");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    private string _directory => _temporary.Path;
+
+    public void Dispose() => _temporary.Dispose();
 
     [Fact]
     public async Task AppendAsync_RealDisk_EveryCommitCallsFdatasyncAndReadsBack()

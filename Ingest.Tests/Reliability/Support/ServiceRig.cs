@@ -84,7 +84,7 @@ internal sealed class ServiceRig : IAsyncDisposable
     /// <summary>Each stream's next sequence as the ledger in <paramref name="dataDir"/> says, keyed as the subscriber keys them (hub/stream).</summary>
     public static Dictionary<string, long> LedgerNextSequences(string dataDir)
     {
-        var ledger = ServiceLedger.Open(Path.Combine(dataDir, "state"));
+        using var ledger = ServiceLedger.Open(Path.Combine(dataDir, "state"));
         Assert.Null(ledger.Problem);
         return ledger.NextSequences.ToDictionary(p => HubId + "/" + p.Key, p => p.Value, StringComparer.Ordinal);
     }

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Ingest.Gateway.Receiving;
+using Ingest.Pipeline.Publishing.Mqtt;
+using MQTTnet.Formatter;
+
+namespace Ingest.Gateway.Cli;
+
+/// <summary>
+/// <c>wearable-ingest receive --broker URL --out DIR</c>: the platform side's reference intake (docs/receiver.md). Joins a
+/// shared subscription, verifies and lands every batch as Parquet by identity, answers receipts, and reports rates,
+/// duplicates, missing sequences and completeness on the terminal and in <c>DIR/report.json</c>.
+/// </summary>
+internal static class ReceiveCommand
+{
+    /// <summary>Exit code: could not connect or subscribe (as <c>broker check</c>).</summary>
+    public const int ConnectFailed = BrokerCheckCommand.ConnectFailed;
+
+    /// <summary>Exit code: a batch could not be written (disk full, permissions); it stays unacknowledged and the broker keeps it.</summary>
+    public const int LandingFailed = 4;
+
+    /// <summary>File name of the machine-readable report in the output folder.</summary>
+    public const string ReportFileName = "report.json";
+
+    /// <summary>How often the terminal's status line is refreshed; plain logs get a line every <see cref="s_logInterval"/>.</summary>
+    private static readonly TimeSpan s_statusInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan s_logInterval = TimeSpan.FromSeconds(10);
+
+    public static Command Create()
+    {
+        var brokerOption = new Option<string>("--broker") { Description = "Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP)", Required = true };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Folder for the Parquet partitions, staging, quarantine, ledger and report", Required = true };
+        var groupOption = new Option<string>("--group") { Description = "Shared subscription group: receivers in one group split the batches", DefaultValueFactory = _ => ReceiverOptions.DefaultGroup };
+        var studyOption = new Option<string?>("--study") { Description = "Receive only this study's batches (default: every study)" };
+        var clientIdOption = new Option<string?>("--client-id") { Description = "MQTT client id; give each receiver its own and keep it across restarts (default wi-recv-<host>-<group>)" };
+        var userOption = new Option<string?>("--username") { Description = "User name for the broker" };
+        var passwordOption = new Option<string?>("--password") { Description = "Password for the broker (or set WEARABLE_MQTT_PASSWORD)" };
+        var caOption = new Option<FileInfo?>("--ca-file") { Description = "PEM file with the certificate authority that signed the broker's certificate" };
+        var certOption = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate (mutual TLS)" };
+        var keyOption = new Option<FileInfo?>("--key-file") { Description = "PEM private key of the client certificate" };
+        var pinOption = new Option<string[]>("--pin-sha256") { Description = "Expected SHA-256 of the broker's public key (hex or base64); may be repeated", AllowMultipleArgumentsPerToken = true };
+        var serverNameOption = new Option<string?>("--tls-server-name") { Description = "Name expected on the broker's certificate, if different from the host" };
+        var versionOption = new Option<string>("--mqtt-version") { Description = "5 (falls back to 3.1.1 when the broker needs it) or 3.1.1", DefaultValueFactory = _ => "5" };
+        versionOption.AcceptOnlyFromAmong("5", "3.1.1");
+        var receiveMaximumOption = new Option<int>("--receive-maximum") { Description = "Batches in hand before acknowledging (MQTT 5 Receive Maximum)", DefaultValueFactory = _ => ReceiverOptions.DefaultReceiveMaximum };
+        var sessionOption = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this receiver's session (and queues its share) while it is away; 0 for none", DefaultValueFactory = _ => ReceiverOptions.DefaultSessionExpirySeconds };
+        var durationOption = new Option<double?>("--duration") { Description = "Stop after this many seconds" };
+        var idleOption = new Option<double?>("--until-idle") { Description = "Stop when no message arrived for this many seconds" };
+
+        var receive = new Command("receive", "Receive hubs' batches from the broker (shared subscription), verify them and land them as Parquet partitions for data engineers.")
+        {
+            brokerOption, outOption, groupOption, studyOption, clientIdOption, userOption, passwordOption, caOption, certOption, keyOption, pinOption,
+            serverNameOption, versionOption, receiveMaximumOption, sessionOption, durationOption, idleOption,
+        };
+        receive.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            if (!MqttBrokerUrl.TryParse(parseResult.GetRequiredValue(brokerOption), out var broker, out var addressError))
+            {
+                await error.WriteLineAsync("error: --broker " + addressError).ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+
+            if ((Positive(parseResult.GetValue(durationOption), "--duration") ?? Positive(parseResult.GetValue(idleOption), "--until-idle")) is { } timeError)
+            {
+                await error.WriteLineAsync("error: " + timeError).ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+
+            var group = parseResult.GetRequiredValue(groupOption);
+            ReceiverOptions options;
+            try
+            {
+                options = new ReceiverOptions
+                {
+                    Broker = broker,
+                    OutputDirectory = parseResult.GetRequiredValue(outOption).FullName,
+                    ClientId = parseResult.GetValue(clientIdOption) ?? DefaultClientId(group),
+                    Group = group,
+                    Study = parseResult.GetValue(studyOption),
+                    UserName = parseResult.GetValue(userOption),
+                    Password = parseResult.GetValue(passwordOption) ?? Environment.GetEnvironmentVariable("WEARABLE_MQTT_PASSWORD"),
+                    Tls = broker.UsesTls
+                        ? MqttTlsSettings.FromFiles(parseResult.GetValue(caOption)?.FullName, parseResult.GetValue(certOption)?.FullName,
+                            parseResult.GetValue(keyOption)?.FullName, parseResult.GetValue(pinOption) ?? [], parseResult.GetValue(serverNameOption))
+                        : null,
+                    ProtocolVersion = parseResult.GetRequiredValue(versionOption) == "3.1.1" ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500,
+                    ReceiveMaximum = parseResult.GetValue(receiveMaximumOption),
+                    SessionExpirySeconds = parseResult.GetValue(sessionOption),
+                };
+                options.Validate();
+            }
+            catch (MqttOptionsException ex)
+            {
+                await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+
+            return await RunAsync(options, Seconds(parseResult.GetValue(durationOption)), Seconds(parseResult.GetValue(idleOption)), output, error, cancellationToken)
+                .ConfigureAwait(false);
+        });
+        return receive;
+    }
+
+    private static string? Positive(double? seconds, string option) =>
+        seconds is { } value && (!double.IsFinite(value) || value <= 0) ? $"{option} must be a positive number of seconds" : null;
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
+
+    private static string DefaultClientId(string group)
+    {
+        var id = "wi-recv-" + Environment.MachineName.ToLowerInvariant() + "-" + group;
+        return id.Length <= MqttPublisherOptions.MaximumClientIdLength ? id : id[..MqttPublisherOptions.MaximumClientIdLength];
+    }
+
+    private static async Task<int> RunAsync(ReceiverOptions options, TimeSpan? duration, TimeSpan? untilIdle, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        BatchStore store;
+        try
+        {
+            store = BatchStore.Open(options.OutputDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: --out {options.OutputDirectory} cannot be used: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        if (store.RecoveredOnOpen > 0)
+        {
+            await output.WriteLineAsync($"Landed {store.RecoveredOnOpen} staged batch(es) the ledger had not recorded yet.").ConfigureAwait(false);
+        }
+
+        // SIGTERM (a service manager) and SIGINT (Ctrl+C) finish the batch in hand, then stop with exit code 0.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+
+        var receiver = new BatchReceiver(options, store);
+        await using var _ = receiver.ConfigureAwait(false);
+        try
+        {
+            await receiver.ConnectAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (MqttConnectException ex)
+        {
+            await error.WriteLineAsync($"error: cannot connect to {options.Broker}: {ex.Message}").ConfigureAwait(false);
+            return ConnectFailed;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+
+        await output.WriteLineAsync($"Receiving {options.TopicFilter} from {options.Broker} as {options.ClientId} (MQTT {(receiver.ProtocolVersion == MqttProtocolVersion.V500 ? "5" : "3.1.1")}) into {options.OutputDirectory}")
+            .ConfigureAwait(false);
+        var terminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        using var statusStop = new CancellationTokenSource();
+        var status = ShowStatusAsync(receiver, output, terminal, statusStop.Token);
+        try
+        {
+            await receiver.RunAsync(duration, untilIdle, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: cannot write to {options.OutputDirectory}: {ex.Message} (the batch in hand stays with the broker)").ConfigureAwait(false);
+            return LandingFailed;
+        }
+        finally
+        {
+            await statusStop.CancelAsync().ConfigureAwait(false);
+            await status.ConfigureAwait(false);
+        }
+
+        var report = receiver.Report();
+        var reportPath = Path.Combine(options.OutputDirectory, ReportFileName);
+        await File.WriteAllBytesAsync(reportPath, JsonSerializer.SerializeToUtf8Bytes(report, ReceiverJsonContext.Default.ReceiverReport), CancellationToken.None)
+            .ConfigureAwait(false);
+        if (terminal)
+        {
+            await output.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        await WriteSummaryAsync(report, reportPath, output).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task ShowStatusAsync(BatchReceiver receiver, TextWriter output, bool terminal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(terminal ? s_statusInterval : s_logInterval, cancellationToken).ConfigureAwait(false);
+                var line = StatusLine(receiver.Report());
+                await output.WriteAsync(terminal ? "\r" + line.PadRight(Math.Min(Console.WindowWidth - 1, 160)) : line + Environment.NewLine).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped with the receiver.
+        }
+    }
+
+    internal static string StatusLine(ReceiverReport report)
+    {
+        long missing = 0;
+        foreach (var stream in report.Streams)
+        {
+            missing += stream.MissingSequences;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{report.BatchesPerSecond,8:0.0} batches/s {report.RowsPerSecond,10:0} rows/s | landed {report.Batches} | duplicates {report.Duplicates} | conflicts {report.Conflicts} | rejected {report.Rejected} | missing {missing} | streams {report.Streams.Count}");
+    }
+
+    private static async Task WriteSummaryAsync(ReceiverReport report, string reportPath, TextWriter output)
+    {
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Received in {report.ElapsedSeconds:0.0} s: {report.Batches} batch(es), {report.Rows} rows ({report.BatchesPerSecond:0.0} batches/s, {report.RowsPerSecond:0} rows/s); " +
+            $"{report.Duplicates} duplicate(s), {report.Conflicts} conflict(s), {report.Rejected} rejected, {report.Unverified} without a hash to verify (MQTT 3.1.1), {report.ReceiptsSent} receipt(s) sent."))
+            .ConfigureAwait(false);
+        if (report.Streams.Count > 0)
+        {
+            await output.WriteLineAsync($"{"hub/stream",-40} {"batches",8} {"rows",10} {"missing",8} {"complete",9}").ConfigureAwait(false);
+            foreach (var stream in report.Streams)
+            {
+                var completeness = stream.Completeness is { } c ? c.ToString("P1", CultureInfo.InvariantCulture) : "—";
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{stream.Hub + "/" + stream.Stream,-40} {stream.Batches,8} {stream.Rows,10} {stream.MissingSequences,8} {completeness,9}")).ConfigureAwait(false);
+            }
+        }
+
+        await output.WriteLineAsync("Report: " + reportPath).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,56 @@
+using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Publishing.Mqtt;
+using Ingest.Pipeline.Service;
+using Ingest.Pipeline.Spool;
+using Ingest.Pipeline.Simulation.Fleet;
+
+namespace Ingest.Gateway.Configuration;
+
+/// <summary>
+/// Everything <c>wearable-ingest run</c> needs, resolved from the JSON file, the environment and the command line and
+/// validated (<see cref="GatewayConfiguration.Load"/>). Immutable.
+/// </summary>
+internal sealed record GatewaySettings
+{
+    /// <summary>The data directory: the spool in <c>spool/</c>, the outbox in <c>outbox/</c>.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The configuration file that was read, or null when none.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>Folder of firmware profiles, as given (null: ./firmware-profiles, else the shipped ones).</summary>
+    public string? ProfilesDirectory { get; init; }
+
+    /// <summary>The service's settings (hub, batching, shutdown grace, receipts).</summary>
+    public required IngestOptions Ingest { get; init; }
+
+    /// <summary>The spool's settings.</summary>
+    public required SpoolOptions Spool { get; init; }
+
+    /// <summary>How batches are encoded (compression).</summary>
+    public required BatchEncodingOptions Encoding { get; init; }
+
+    /// <summary>The broker connection, or null to write to the outbox.</summary>
+    public MqttPublisherOptions? Broker { get; init; }
+
+    /// <summary>How often the hub's health is published on the status topic.</summary>
+    public required TimeSpan HealthInterval { get; init; }
+
+    /// <summary>The simulated fleet (until the radio lands, issue 10, the only intake).</summary>
+    public required SimulatedFleetOptions Simulator { get; init; }
+
+    /// <summary>The keys that were given a value (file, environment, command line), for <c>run --check-config</c>.</summary>
+    public IReadOnlyList<ConfiguredValue> Sources { get; init; } = [];
+
+    /// <summary>The outbox folder used when there is no broker.</summary>
+    public string OutboxDirectory => Path.Combine(DataDirectory, "outbox");
+
+    /// <summary>The status topic: <c>wearables/{study}/hubs/{hub}/status</c>.</summary>
+    public string StatusTopic => $"wearables/{Ingest.Study}/hubs/{Ingest.HubId}/status";
+}
+
+/// <summary>One configured key: its value as given (secrets masked) and where it came from.</summary>
+/// <param name="Key">The key, e.g. <c>Batching:MaxRows</c>.</param>
+/// <param name="Value">The value as given.</param>
+/// <param name="Source">"in FILE", "from WEARABLE_INGEST_…", "from --option".</param>
+internal sealed record ConfiguredValue(string Key, string Value, string Source);

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Ingest.Gateway.Cli;
+using Ingest.Gateway.Configuration;
+using Ingest.Gateway.Telemetry;
+using Ingest.Pipeline.Profiles;
+using Ingest.Pipeline.Publishing.Mqtt;
+using Ingest.Pipeline.Service;
+using Ingest.Pipeline.Simulation.Fleet;
+
+namespace Ingest.Gateway.Hosting;
+
+/// <summary>
+/// Hosts the main job for <c>wearable-ingest run</c>: composes the intake (the simulated fleet until the radio lands),
+/// admission, the destination (the broker, or the outbox) and <see cref="IngestService"/>; shows what it does; stops
+/// cleanly on SIGINT/SIGTERM or after <c>--duration</c>; keeps the hub's status topic. Exit codes: 0 clean stop, 1 the
+/// service failed, 2 bad configuration, 3 the broker cannot be reached at start.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed class HubHost
+{
+    /// <summary>Exit code: the service stopped on a failure (the spool's disk).</summary>
+    public const int ServiceFailed = ExitCodes.ServiceFailed;
+
+    /// <summary>Exit code: the broker could not be reached at start (later outages never stop the hub).</summary>
+    public const int BrokerUnreachable = ExitCodes.BrokerUnreachable;
+
+    /// <summary>Exit code after a second Ctrl+C: 128 + SIGINT, the shell's convention for "interrupted".</summary>
+    public const int ForcedExit = 130;
+
+    /// <summary>Status line redraw on a terminal: once a second, as a person reads it.</summary>
+    private static readonly TimeSpan s_terminalRefresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>Log line period when output is redirected: 5 s keeps a journal readable for days.</summary>
+    private static readonly TimeSpan s_logRefresh = TimeSpan.FromSeconds(5);
+
+    private readonly GatewaySettings _settings;
+    private readonly TimeSpan? _duration;
+    private readonly TextWriter _out;
+    private readonly TextWriter _error;
+    private readonly bool _terminal;
+    private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _signals;
+
+    public HubHost(GatewaySettings settings, TimeSpan? duration, TextWriter output, TextWriter error, bool terminal)
+    {
+        _settings = settings;
+        _duration = duration;
+        _out = output;
+        _error = error;
+        _terminal = terminal;
+    }
+
+    public async Task<int> RunAsync()
+    {
+        var profiles = LoadProfiles();
+        var fleetOptions = _settings.Simulator;
+        CheckSimulatorProfiles(profiles, fleetOptions);
+        var hub = _settings.Ingest;
+        Directory.CreateDirectory(_settings.DataDirectory);
+        await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
+        await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
+            : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
+        var profileNames = fleetOptions.ProfileIds ?? profiles.Select(static p => p.Id).ToArray();
+        await _out.WriteLineAsync($"intake: simulator, {fleetOptions.TrackerCount} virtual tracker(s), seed {fleetOptions.Seed}, " +
+            $"profiles {string.Join(", ", profileNames.Distinct().Take(fleetOptions.TrackerCount))} (there is no radio yet: it comes with issue 10)").ConfigureAwait(false);
+
+        var startedAt = DateTimeOffset.UtcNow;
+        if (_settings.Broker is not { } brokerOptions)
+        {
+            var outbox = new OutboxPublisher(_settings.OutboxDirectory);
+            await using (outbox.ConfigureAwait(false))
+            {
+                await _out.WriteLineAsync($"destination: no broker configured (--broker URL or Broker:Url), writing each batch as an Arrow file under {_settings.OutboxDirectory}").ConfigureAwait(false);
+                return await RunServiceAsync(profiles, outbox, mqtt: null).ConfigureAwait(false);
+            }
+        }
+
+        var mqtt = new MqttPublisher(brokerOptions with { Will = new MqttOfflineWill(_settings.StatusTopic, HubStatusMessages.Offline(hub, startedAt)) });
+        // Disposed last: a normal DISCONNECT, so the broker discards the Will and "stopped" stays the retained status.
+        await using (mqtt.ConfigureAwait(false))
+        {
+            await _out.WriteLineAsync($"destination: broker {brokerOptions.Broker}, status on {_settings.StatusTopic}").ConfigureAwait(false);
+            try
+            {
+                await mqtt.ConnectAsync().ConfigureAwait(false);
+            }
+            catch (MqttConnectException ex)
+            {
+                await _error.WriteLineAsync($"error: cannot connect to the broker {brokerOptions.Broker} (Broker:Url): {ex.Message}. " +
+                    $"Check the address and that the broker runs; 'wearable-ingest broker check --broker {brokerOptions.Broker}' explains in detail. Nothing was started.").ConfigureAwait(false);
+                return BrokerUnreachable;
+            }
+
+            var destination = await MqttBatchPublisher.CreateAsync(mqtt, hub).ConfigureAwait(false);
+            await using (destination.ConfigureAwait(false))
+            {
+                return await RunServiceAsync(profiles, destination, mqtt).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<int> RunServiceAsync(IReadOnlyList<FirmwareProfile> profiles, IBatchPublisher destination, MqttPublisher? mqtt)
+    {
+        var fleet = new SimulatedFleet(profiles, _settings.Simulator);
+        IngestService service;
+        try
+        {
+            service = IngestService.Start(_settings.Ingest, fleet, new SimulatedAdmission(profiles), _settings.Spool, destination, _settings.Encoding);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", "", StringComparison.Ordinal) : ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Pipeline.Spool.SpoolFaultedException)
+        {
+            await _error.WriteLineAsync($"error: cannot open the spool in {_settings.Spool.Directory}: {ex.Message}").ConfigureAwait(false);
+            return ServiceFailed;
+        }
+
+        await using var serviceLifetime = service.ConfigureAwait(false);
+        foreach (var line in StatusText.Recovery(service.Recovery, _settings.Spool.Directory))
+        {
+            await _out.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stopReporter = new CancellationTokenSource();
+        var reporter = mqtt is null ? null
+            : new HubStatusReporter(mqtt, _settings.Ingest, _settings.StatusTopic, _settings.HealthInterval, () => service.Status);
+        var reporting = reporter?.RunAsync(stopReporter.Token) ?? Task.CompletedTask;
+        await _out.WriteLineAsync(_duration is { } d
+            ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
+            : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
+
+        var why = await ShowUntilStoppedAsync(service).ConfigureAwait(false);
+        if (_terminal)
+        {
+            await _out.WriteLineAsync().ConfigureAwait(false);
+        }
+
+        await _out.WriteLineAsync($"stopping ({why}): intake stopped, sealing and spooling open batches, sending what the destination takes within {ValueText.Duration(_settings.Ingest.ShutdownGrace)}").ConfigureAwait(false);
+        string? failure = null;
+        try
+        {
+            await service.StopAsync().ConfigureAwait(false);
+            await service.Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failure = ex.Message;
+        }
+
+        await stopReporter.CancelAsync().ConfigureAwait(false);
+        await reporting.ConfigureAwait(false);
+        var final = service.Status;
+        failure ??= final.Failure;
+        if (reporter is not null && failure is null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await reporter.PublishStoppedAsync(final, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The broker is away: it keeps the last "online" until the Will or the next start replaces it.
+            }
+        }
+
+        foreach (var line in StatusText.Summary(final, _settings.Spool.Directory))
+        {
+            await _out.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            await _error.WriteLineAsync($"error: the service failed: {failure}. What was spooled stays in {_settings.Spool.Directory} and is sent at the next start.").ConfigureAwait(false);
+            return ServiceFailed;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Shows the status until a signal, the duration or a failure; returns why it stopped.</summary>
+    private async Task<string> ShowUntilStoppedAsync(IngestService service)
+    {
+        var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
+        var deadline = _duration is { } duration ? Task.Delay(duration) : Task.Delay(Timeout.InfiniteTimeSpan);
+        var previous = service.Status;
+        var width = 0;
+        while (true)
+        {
+            var tick = Task.Delay(refresh);
+            var done = await Task.WhenAny(tick, deadline, _stopRequested.Task, service.Completion).ConfigureAwait(false);
+            if (done == _stopRequested.Task)
+            {
+                return await _stopRequested.Task.ConfigureAwait(false);
+            }
+
+            if (done == deadline)
+            {
+                return $"--duration {ValueText.Duration(_duration!.Value)} elapsed";
+            }
+
+            if (done == service.Completion)
+            {
+                return "the service ended";
+            }
+
+            var now = service.Status;
+            var line = StatusText.Line(now, previous);
+            previous = now;
+            if (_terminal)
+            {
+                // Redraw in place; pad over a longer previous line.
+                await _out.WriteAsync("\r" + line.PadRight(width)).ConfigureAwait(false);
+                width = line.Length;
+            }
+            else
+            {
+                await _out.WriteLineAsync(now.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line.TrimStart()).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        // Keep the runtime from terminating: the stop below seals, spools and publishes first.
+        context.Cancel = true;
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            _stopRequested.TrySetResult(context.Signal == PosixSignal.SIGINT ? "Ctrl+C" : "SIGTERM");
+            if (context.Signal == PosixSignal.SIGINT)
+            {
+                _error.WriteLine();
+                _error.WriteLine("stopping… press Ctrl+C again to quit at once (spooled batches are kept; batches still open are lost)");
+            }
+
+            return;
+        }
+
+        if (context.Signal == PosixSignal.SIGINT)
+        {
+            _error.WriteLine($"forced exit: every batch already spooled stays in {_settings.Spool.Directory} and is sent at the next start; batches still open were not sealed and are lost");
+            Environment.Exit(ForcedExit);
+        }
+    }
+
+    private IReadOnlyList<FirmwareProfile> LoadProfiles()
+    {
+        var directory = ProfileLoader.ResolveDirectory(_settings.ProfilesDirectory);
+        if (!Directory.Exists(directory))
+        {
+            throw new CliException($"profiles folder '{directory}' does not exist (Profiles:Directory or --profiles-dir)");
+        }
+
+        return ProfileLoader.LoadAll(directory);
+    }
+
+    private static void CheckSimulatorProfiles(IReadOnlyList<FirmwareProfile> profiles, SimulatedFleetOptions options)
+    {
+        foreach (var id in options.ProfileIds ?? [])
+        {
+            if (!profiles.Any(p => string.Equals(p.Id, id, StringComparison.Ordinal)))
+            {
+                throw new CliException($"Simulator:Profiles names '{id}', which is not a loaded profile; use some of {string.Join(", ", profiles.Select(static p => p.Id))}");
+            }
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException("Simulator: " + ex.Message);
+        }
+    }
+}
