@@ -30,7 +30,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [InlineData(true)]
     public async Task Ten_kill_9s_at_random_moments_lose_no_durable_sequence(bool receipts)
     {
-        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/')))!; // bin/{configuration}/net10.0
         var gateway = Path.Combine(Peers.RepositoryRoot, "Ingest.Gateway", "bin", configuration, "net10.0", "wearable-ingest.dll");
         Assert.True(File.Exists(gateway), $"the gateway is not built at {gateway}: dotnet build WearableIngest.sln");
         Peers.Require("dotnet", "https://learn.microsoft.com/dotnet/core/install/linux");
