@@ -48,7 +48,11 @@ public sealed class SpoolFaultTests(ITestOutputHelper output) : IDisposable
         var paused = rig.Status;
         output.WriteLine($"paused: spool {paused.SpoolBytes} of {paused.SpoolLimitBytes} bytes, backlog {paused.Backlog}, sealed {paused.BatchesSealed}, spooled {paused.BatchesSpooled}");
         Assert.Null(paused.Failure);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        // The spool's full flag shows first; intake itself stops once the sealed batches waiting for spool space fill the
+        // bounded queue in front of it (256): from then on the source waits, and that wait becomes an IntakePaused gap.
+        await rig.WaitUntilAsync(s => s.BatchesSealed - s.BatchesSpooled >= 256, TimeSpan.FromSeconds(60), "the queue in front of the full spool to fill");
+        await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.True(rig.Status.IntakePaused, "intake resumed while the spool was still full");
 
         await broker.StartAgainAsync();
