@@ -4,6 +4,7 @@ using Ingest.Bench.Budgets;
 using Ingest.Bench.Crash;
 using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
+using Ingest.Bench.Pipeline.Service;
 using Ingest.Bench.Spool;
 
 // Benchmarks: `dotnet run -c Release --project Ingest.Bench -- --filter '*'` (BenchmarkDotNet's switcher).
@@ -43,6 +44,12 @@ if (args.Length > 0 && args[0] == "spool-write")
 if (args.Length > 0 && args[0] == "crash" && OperatingSystem.IsLinux())
 {
     return await CrashBench.RunAsync(args[1..]);
+}
+
+// `pipeline [options]`: the whole service at saturation and at a fixed rate against its in-run references (issue 9 "Performance").
+if (args.Length > 0 && args[0] == "pipeline" && OperatingSystem.IsLinux())
+{
+    return await PipelineHarness.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

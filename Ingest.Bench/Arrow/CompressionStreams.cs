@@ -94,7 +94,7 @@ public static class CompressionStreams
     }
 
     // BenchmarkDotNet runs each benchmark from a generated folder under Ingest.Bench/bin, so look upwards for the repository's profiles.
-    private static string ShippedProfiles()
+    internal static string ShippedProfiles()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

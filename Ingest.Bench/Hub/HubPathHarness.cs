@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 using Ingest.Bench.Arrow;
+using Ingest.Bench.Measurement;
 using Ingest.Bench.Mqtt;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Columns;
@@ -47,15 +47,8 @@ internal static class HubPathHarness
 
     public static async Task<int> RunAsync(string[] args)
     {
-        Settings settings;
-        try
+        if (!HarnessArguments.TryParse("hub-path", Usage, () => Settings.Parse(args), out var settings))
         {
-            settings = Settings.Parse(args);
-        }
-        catch (FormatException ex)
-        {
-            Console.Error.WriteLine($"hub-path: {ex.Message}");
-            Console.Error.WriteLine(Usage);
             return 2;
         }
 
@@ -78,8 +71,8 @@ internal static class HubPathHarness
 
         Console.WriteLine("| Paced at the real rate | wall s | CPU | JIT compiling in the window (wall) | % of one core |");
         Console.WriteLine("|---|---|---|---|---|");
-        var paced = await Measure(() => hub.RunSecondsAsync(Phase.Publish, settings.PacedSeconds, paced: true)).ConfigureAwait(false);
-        var idle = await Measure(() => Task.Delay(TimeSpan.FromSeconds(settings.PacedSeconds))).ConfigureAwait(false);
+        var paced = await ProcessDelta.MeasureAsync(() => hub.RunSecondsAsync(Phase.Publish, settings.PacedSeconds, paced: true)).ConfigureAwait(false);
+        var idle = await ProcessDelta.MeasureAsync(() => Task.Delay(TimeSpan.FromSeconds(settings.PacedSeconds))).ConfigureAwait(false);
         Console.WriteLine(Row("whole path", paced));
         Console.WriteLine(Row("idle baseline (connected, no data)", idle));
         var pathPercent = CorePercent(paced) - CorePercent(idle);
@@ -89,7 +82,7 @@ internal static class HubPathHarness
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var phase in new[] { Phase.Decode, Phase.Encode, Phase.Publish })
         {
-            var measurement = await Measure(() => hub.RunSecondsAsync(phase, settings.Seconds, paced: false)).ConfigureAwait(false);
+            var measurement = await ProcessDelta.MeasureAsync(() => hub.RunSecondsAsync(phase, settings.Seconds, paced: false)).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {Describe(phase)} | {settings.Seconds} | {measurement.Wall.TotalSeconds:0.00} | {measurement.CpuMicroseconds / settings.Seconds:0} µs | " +
                 $"{100 * measurement.CpuMicroseconds / settings.Seconds / 1e6:0.000} % | {measurement.AllocatedBytes / (double)hub.NotificationsSent(settings.Seconds):0} B |"));
@@ -115,27 +108,11 @@ internal static class HubPathHarness
         _ => "+ QoS 1 publish to PUBACK",
     };
 
-    private static string Row(string name, Measurement measurement) => string.Create(CultureInfo.InvariantCulture,
+    private static string Row(string name, ProcessDelta measurement) => string.Create(CultureInfo.InvariantCulture,
         $"| {name} | {measurement.Wall.TotalSeconds:0.00} | {measurement.CpuMicroseconds / 1e3:0.0} ms | {measurement.JitMicroseconds / 1e3:0.0} ms | {CorePercent(measurement):0.000} % |");
 
-    private static double CorePercent(Measurement measurement) =>
+    private static double CorePercent(ProcessDelta measurement) =>
         100 * measurement.CpuMicroseconds / 1e6 / measurement.Wall.TotalSeconds;
-
-    private static async Task<Measurement> Measure(Func<Task> work)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var jitBefore = JitInfo.GetCompilationTime();
-        var cpuBefore = Environment.CpuUsage.TotalTime;
-        var clock = Stopwatch.StartNew();
-        await work().ConfigureAwait(false);
-        var wall = clock.Elapsed;
-        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
-        var jit = JitInfo.GetCompilationTime() - jitBefore;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        return new Measurement(wall, cpu.TotalMicroseconds, jit.TotalMicroseconds, allocated);
-    }
 
     private enum Phase
     {
@@ -143,8 +120,6 @@ internal static class HubPathHarness
         Encode,
         Publish,
     }
-
-    private readonly record struct Measurement(TimeSpan Wall, double CpuMicroseconds, double JitMicroseconds, long AllocatedBytes);
 
     /// <summary>Notifications of each simulated stream kind, grouped by the simulated second they arrive in (made before measuring).</summary>
     private sealed class SimulatedFrames
@@ -394,27 +369,17 @@ internal static class HubPathHarness
                 var value = args[++i];
                 settings = name switch
                 {
-                    "--trackers" => settings with { Trackers = Positive(name, value, 1000) },
-                    "--seconds" => settings with { Seconds = Positive(name, value, 3600) },
-                    "--paced-seconds" => settings with { PacedSeconds = Positive(name, value, 3600) },
+                    "--trackers" => settings with { Trackers = HarnessArguments.Positive(name, value, 1000) },
+                    "--seconds" => settings with { Seconds = HarnessArguments.Positive(name, value, 3600) },
+                    "--paced-seconds" => settings with { PacedSeconds = HarnessArguments.Positive(name, value, 3600) },
                     "--compression" => settings with { Compression = ParseCompression(value) },
-                    "--broker-cpu" => settings with { BrokerCpu = Cpu(value) },
+                    "--broker-cpu" => settings with { BrokerCpu = HarnessArguments.Cpu(value) },
                     _ => throw new FormatException($"unknown option '{name}'"),
                 };
             }
 
             return settings;
         }
-
-        private static int Positive(string name, string text, int maximum) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= maximum
-                ? value
-                : throw new FormatException($"{name} '{text}' is not a whole number from 1 to {maximum}");
-
-        private static int Cpu(string text) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value < 64
-                ? value
-                : throw new FormatException($"--broker-cpu '{text}' is not a CPU number from 0 to 63");
 
         private static BatchCompression ParseCompression(string text) =>
             BatchEncodingOptions.TryParseCompression(text, out var compression)

@@ -80,20 +80,8 @@ internal static class SpoolWriteHarness
 
     private static double Reference(string dir, int seconds)
     {
-        var storage = new FileSpoolStorage(dir);
-        using var file = storage.Open("reference.bin", create: true);
-        var chunk = new byte[64 * 1024];
-        Random.Shared.NextBytes(chunk);
-        long offset = 0;
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            file.Write(chunk, offset);
-            file.SyncData();
-            offset += chunk.Length;
-        }
-
-        return offset / clock.Elapsed.TotalSeconds / 1e6;
+        var (bytes, elapsed) = DiskCounters.WriteAndSync(dir, long.MaxValue, TimeSpan.FromSeconds(seconds));
+        return bytes / elapsed.TotalSeconds / 1e6;
     }
 
     private static async Task<double> UnpacedAsync(SpoolOptions options, int size, int seconds)
@@ -132,7 +120,7 @@ internal static class SpoolWriteHarness
         var measuring = false;
         long processStart = 0;
         long? deviceStart = null;
-        var device = DeviceStatPath(options.Directory);
+        var device = DiskCounters.DeviceStatPath(options.Directory);
         var clock = Stopwatch.StartNew();
         var total = warmup + seconds;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
@@ -142,8 +130,8 @@ internal static class SpoolWriteHarness
             if (!measuring && now >= warmup)
             {
                 measuring = true;
-                processStart = ProcessWriteBytes();
-                deviceStart = DeviceWriteBytes(device);
+                processStart = DiskCounters.ProcessWriteBytes();
+                deviceStart = DiskCounters.DeviceWriteBytes(device);
             }
 
             while (sent < (long)(now * rate))
@@ -172,8 +160,8 @@ internal static class SpoolWriteHarness
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
-        var processBytes = ProcessWriteBytes() - processStart;
-        var deviceEnd = DeviceWriteBytes(device);
+        var processBytes = DiskCounters.ProcessWriteBytes() - processStart;
+        var deviceEnd = DiskCounters.DeviceWriteBytes(device);
         var sorted = latencies.Order().ToArray();
         return new PacedResult(
             measuredPayload,
@@ -182,48 +170,5 @@ internal static class SpoolWriteHarness
             sorted.Length > 0 ? sorted[sorted.Length / 2] : 0,
             sorted.Length > 0 ? sorted[(int)(sorted.Length * 0.99)] : 0,
             spool.Statistics);
-    }
-
-    private static long ProcessWriteBytes()
-    {
-        foreach (var line in File.ReadLines("/proc/self/io"))
-        {
-            if (line.StartsWith("write_bytes:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(12).Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
-
-    /// <summary>The block device holding <paramref name="path"/>, from the longest matching mount in /proc/self/mountinfo.</summary>
-    private static string? DeviceStatPath(string path)
-    {
-        string? best = null;
-        var bestLength = -1;
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length > 4 && path.StartsWith(fields[4], StringComparison.Ordinal) && fields[4].Length > bestLength)
-            {
-                bestLength = fields[4].Length;
-                best = fields[2];
-            }
-        }
-
-        var stat = best is null ? null : $"/sys/dev/block/{best}/stat";
-        return stat is not null && File.Exists(stat) ? stat : null;
-    }
-
-    private static long? DeviceWriteBytes(string? stat)
-    {
-        if (stat is null)
-        {
-            return null;
-        }
-
-        var fields = File.ReadAllText(stat).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return long.Parse(fields[6], CultureInfo.InvariantCulture) * 512; // Documentation/block/stat.rst: write sectors
     }
 }

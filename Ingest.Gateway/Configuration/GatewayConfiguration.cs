@@ -500,7 +500,9 @@ internal static class GatewayConfiguration
             }
 
             var key = message[..space];
-            return $"{message[..semicolon]} ({Source(key)}){message[semicolon..]}";
+            // Show the value as the person wrote it ("5ms"), not as the options print it ("00:00:00.0050000").
+            var head = root[key] is { } written ? $"{key} is '{written}'" : message[..semicolon];
+            return $"{head} ({Source(key)}){message[semicolon..]}";
         }
 
         private static bool IsKnown(string key)

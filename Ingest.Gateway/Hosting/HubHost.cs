@@ -112,9 +112,13 @@ internal sealed class HubHost
         {
             throw new CliException(ex.ParamName is { } param ? ex.Message.Replace($" (Parameter '{param}')", "", StringComparison.Ordinal) : ex.Message);
         }
+        catch (Pipeline.Service.DataDirectoryInUseException ex)
+        {
+            throw new CliException($"cannot start on {_settings.DataDirectory}: {ex.Message}");
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Pipeline.Spool.SpoolFaultedException)
         {
-            await _error.WriteLineAsync($"error: cannot open the spool in {_settings.Spool.Directory}: {ex.Message}").ConfigureAwait(false);
+            await _error.WriteLineAsync($"error: cannot start on {_settings.DataDirectory}: {ex.Message}").ConfigureAwait(false);
             return ServiceFailed;
         }
 
@@ -156,8 +160,10 @@ internal sealed class HubHost
         await reporting.ConfigureAwait(false);
         var final = service.Status;
         failure ??= final.Failure;
-        if (reporter is not null && failure is null)
+        if (reporter is not null)
         {
+            // Also after a failure: "stopped" with its "failure" field says more than the last "online" would.
+            final = failure is null || final.Failure is not null ? final : final with { Failure = failure };
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try
             {
@@ -206,7 +212,7 @@ internal sealed class HubHost
 
             if (done == service.Completion)
             {
-                return "the service ended";
+                return service.Completion.IsFaulted ? "the service failed" : "the service ended";
             }
 
             var now = service.Status;

@@ -22,7 +22,7 @@ internal static class StatusText
         line.Append(CultureInfo.InvariantCulture, $"  spool {ValueText.Size(now.SpoolBytes)}");
         if (now.SpoolLimitBytes > 0)
         {
-            line.Append(CultureInfo.InvariantCulture, $" ({100.0 * now.SpoolBytes / now.SpoolLimitBytes:0.#}%)");
+            line.Append(CultureInfo.InvariantCulture, $" ({100.0 * now.SpoolBytes / now.SpoolLimitBytes:0.##}%)");
         }
 
         line.Append("  ").Append(now.DestinationState == "local" ? "outbox" : "broker " + now.DestinationState);

@@ -64,6 +64,9 @@ internal sealed class IngestMetrics : IDisposable
             description: "from the hub receive time of a batch's first sample to the destination's acknowledgement");
     }
 
+    /// <summary>The meter (one per service).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>Records one acknowledged batch's latency.</summary>
     public void RecordPublishLatency(TimeSpan latency) => _publishLatency.Record(latency.TotalMilliseconds);
 

@@ -63,10 +63,8 @@ internal sealed partial class IngestService
             }
             catch (Exception ex)
             {
-                // Keep draining so the decode loop never blocks on a dead spool; the service stops. This stage does not
-                // fault (it must drain), so the failure watcher never sees it: start the stop here, or Completion never ends.
+                // Keep draining so the decode loop never blocks on a dead spool; the service stops (Fail starts the stop).
                 Fail(ex);
-                _ = StopAsync();
             }
         }
     }

@@ -170,7 +170,6 @@ internal sealed partial class IngestService : IAsyncDisposable
             if (done.IsFaulted)
             {
                 Fail(done.Exception!.InnerException ?? done.Exception);
-                _ = StopAsync();
                 return;
             }
 
@@ -189,7 +188,10 @@ internal sealed partial class IngestService : IAsyncDisposable
             SpoolFaultedException => "the spool's disk failed: " + exception.Message + " (nothing after the last durable batch was accepted; fix the disk and restart)",
             _ => exception.GetType().Name + ": " + exception.Message,
         };
-        _intakeStop.Cancel();
+
+        // Stop everything (intake first, so nothing more is accepted); Completion then faults with the failure, which is
+        // what a host waits on to exit and be restarted by its service manager.
+        _ = StopAsync();
     }
 
     private async Task StopCoreAsync()

@@ -58,7 +58,7 @@ internal sealed class ServiceLedger : IDisposable
     /// Takes the data directory's lock and reads the ledger in <paramref name="directory"/> (created when missing). A damaged
     /// file is moved aside, never trusted.
     /// </summary>
-    /// <exception cref="IOException">Another service holds the lock: two writers would corrupt the spool.</exception>
+    /// <exception cref="DataDirectoryInUseException">Another service holds the lock: two writers would corrupt the spool.</exception>
     public static ServiceLedger Open(string directory)
     {
         System.IO.Directory.CreateDirectory(directory);
@@ -70,7 +70,7 @@ internal sealed class ServiceLedger : IDisposable
         }
         catch (IOException ex)
         {
-            throw new IOException($"another wearable-ingest is running on this data directory ({directory}); stop it or use another --data-dir", ex);
+            throw new DataDirectoryInUseException($"another wearable-ingest is running on this data directory ({directory}); stop it or use another --data-dir", ex);
         }
 
         File.Delete(ledger._path + ".tmp");
@@ -178,6 +178,27 @@ internal sealed class ServiceLedger : IDisposable
                 device.Value.GetProperty("profile").GetString() ?? throw new InvalidDataException("a device has no profile"),
                 device.Value.GetProperty("profile_version").GetString() ?? "");
         }
+    }
+}
+
+/// <summary>Another service holds the data directory's lock: a usage problem, not a disk fault.</summary>
+public sealed class DataDirectoryInUseException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public DataDirectoryInUseException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DataDirectoryInUseException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DataDirectoryInUseException(string message)
+        : base(message)
+    {
     }
 }
 

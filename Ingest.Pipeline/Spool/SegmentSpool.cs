@@ -328,7 +328,8 @@ internal sealed partial class SegmentSpool : IAsyncDisposable
                 new SpoolPosition(entry.RecordNumber, entry.Segment.Number, entry.Offset),
                 SpoolRecordFormat.ReadIdentity(bytes, header),
                 header.RowCount,
-                SpoolRecordFormat.Payload(bytes, header).ToArray());
+                // The record's bytes were read into an array of its own: the payload is a slice of it, not a second copy.
+                SpoolRecordFormat.Payload(bytes.AsMemory(), header));
         }
 
         lock (_lock)

@@ -149,6 +149,10 @@ internal static class SpoolRecordFormat
     public static ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> record, in SpoolRecordHeader header) =>
         record.Slice(HeaderBytes + header.HubLength + header.StreamLength, header.PayloadLength);
 
+    /// <summary>The payload of a record that <see cref="TryRead"/> found valid, as a slice of the record's own memory (no copy).</summary>
+    public static ReadOnlyMemory<byte> Payload(ReadOnlyMemory<byte> record, in SpoolRecordHeader header) =>
+        record.Slice(HeaderBytes + header.HubLength + header.StreamLength, header.PayloadLength);
+
     private static (int Hub, int Stream) IdentityLengths(BatchIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(identity.Hub);

@@ -43,7 +43,8 @@ public class GatewayConfigurationTests
     }
 
     [Theory]
-    [InlineData("--batch-rows", "0", "error: Batching:MaxRows is 0 (from --batch-rows); set it from 1 to 1000000")]
+    [InlineData("--batch-rows", "0", "error: Batching:MaxRows is '0' (from --batch-rows); set it from 1 to 1000000")]
+    [InlineData("--shutdown-grace", "1h", "error: Pipeline:ShutdownGrace is '1h' (from --shutdown-grace); set it from 00:00:00 to 00:10:00")]
     [InlineData("--batch-age", "soon", "error: Batching:MaxAge is 'soon' (from --batch-age); use a duration such as 500ms, 5s, 2m, 1h or 00:00:05")]
     [InlineData("--hub-id", "a/b", "error: Hub:Id is 'a/b' (from --hub-id); use 1-64 letters, digits, '-', '_' or '.'")]
     [InlineData("--compression", "brotli", "error: Batching:Compression is 'brotli' (from --compression); use one of none, lz4, zstd")]
@@ -127,6 +128,15 @@ public class GatewayConfigurationTests
 
         Assert.Equal(2, exit);
         Assert.Equal("error: configuration file '/nonexistent/wi.json' does not exist (from --config); check the path or leave it out", output.Trim());
+    }
+
+    [Fact]
+    public async Task Run_SimulatorProfileThatIsNotLoaded_NamesKeyAndChoices_ExitsTwo()
+    {
+        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-profiles"), "--set", "Simulator:Profiles=polar-h10,polar-h11"]);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: Simulator:Profiles names 'polar-h11', which is not a loaded profile; use some of ", output.Split('\n').Last(l => l.StartsWith("error", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,21 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_SecondGatewayOnTheSameDataDirectory_ExitsTwoWithTheReason()
+    {
+        var data = Peers.NewScratchDirectory("run-twice");
+        using var first = Gateway.Start(["run", "--data-dir", data]);
+        await first.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+
+        var (exit, text) = await Gateway.RunAsync(["run", "--data-dir", data, "--duration", "2s"]);
+
+        Assert.True(exit == 2, text);
+        Assert.Contains($"cannot start on {data}: another wearable-ingest is running on this data directory", text, StringComparison.Ordinal);
+        await first.SignalAsync(15);
+        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task Run_MissingProfilesFolder_ExplainsAndExitsTwo()
     {
         var (exit, text) = await Gateway.RunAsync(["run", "--profiles-dir", "/nonexistent/profiles", "--data-dir", Peers.NewScratchDirectory("run")]);
