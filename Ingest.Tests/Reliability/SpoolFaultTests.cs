@@ -40,7 +40,7 @@ public sealed class SpoolFaultTests(ITestOutputHelper output) : IDisposable
         await using var broker = await MosquittoBroker.StartAsync("faults-full", persistence: true);
         await using var subscriber = await VerifyingSubscriber.StartAsync(broker.Port);
         await using var rig = await ServiceRig.StartAsync(broker.Port, _dataDir, ServiceRig.Fleet(trackers: 6),
-            spool: s => s with { SegmentBytes = 16 * 1024, MaxTotalBytes = 64 * 1024 });
+            spool: s => s with { SegmentBytes = 128 * 1024, MaxTotalBytes = 256 * 1024 });
         await rig.WaitUntilAsync(s => s.BatchesReleased > 10, TimeSpan.FromSeconds(30), "first releases");
 
         await broker.StopAsync();
