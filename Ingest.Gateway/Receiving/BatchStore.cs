@@ -4,6 +4,7 @@ using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Service;
 
 namespace Ingest.Gateway.Receiving;
 

@@ -5,6 +5,7 @@ using Ingest.Pipeline.Columns;
 using Ingest.Pipeline.Publishing;
 using ParquetSharp;
 using ParquetSharp.Arrow;
+using Ingest.Pipeline.Service;
 
 namespace Ingest.Gateway.Receiving;
 

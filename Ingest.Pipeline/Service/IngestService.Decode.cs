@@ -16,6 +16,7 @@ internal sealed partial class IngestService
     private ServiceStream[] _streams = [];
     private DeviceState[] _deviceList = [];
     private long _pausedSinceNs;
+    private CancellationTokenSource _sweepTimer = new();
 
     /// <summary>Streams and hub-downtime gaps of the devices the previous run knew.</summary>
     private void PrepareFromLedger()
@@ -91,22 +92,41 @@ internal sealed partial class IngestService
         }
     }
 
-    /// <summary>Waits (only when idle) for a notification, an event or the next sweep.</summary>
+    /// <summary>
+    /// Waits (only when idle) for a notification or the next sweep, whichever comes first. Link events are read at either:
+    /// they are rare, and the loop reads any pending event before each notification, so a device's Connected still comes
+    /// before its first notification. One reusable timer token, no Task per wait: at a fixed rate the loop goes idle
+    /// between most notifications.
+    /// </summary>
     private async Task WaitForInputAsync(ChannelReader<Notification> notifications, ChannelReader<DeviceEvent> events, TimeSpan sweepEvery)
     {
-        var notification = notifications.WaitToReadAsync();
-        if (notification.IsCompleted)
+        var reader = notifications.Completion.IsCompleted ? null : notifications;
+        if (!_sweepTimer.TryReset())
         {
-            return;
+            _sweepTimer.Dispose();
+            _sweepTimer = new CancellationTokenSource();
         }
 
-        var deviceEvent = events.WaitToReadAsync();
-        if (deviceEvent.IsCompleted)
+        _sweepTimer.CancelAfter(sweepEvery);
+        try
         {
-            return;
+            if (reader is not null)
+            {
+                await reader.WaitToReadAsync(_sweepTimer.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await events.WaitToReadAsync(_sweepTimer.Token).ConfigureAwait(false);
+            }
         }
-
-        await Task.WhenAny(notification.AsTask(), deviceEvent.AsTask(), Task.Delay(sweepEvery, _time)).ConfigureAwait(false);
+        catch (OperationCanceledException) when (_sweepTimer.IsCancellationRequested)
+        {
+            // Time to sweep.
+        }
+        catch (Exception) when (notifications.Completion.IsCompleted || events.Completion.IsCompleted)
+        {
+            // The source failed; the loop surfaces it from the channels' completion.
+        }
     }
 
     private DeviceState? DeviceOf(DeviceHandle handle) =>
@@ -361,6 +381,7 @@ internal sealed partial class IngestService
 
     private void DisposeStreams()
     {
+        _sweepTimer.Dispose();
         foreach (var stream in _streams)
         {
             stream.Dispose();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Ingest.Pipeline.Batching;
-using Ingest.Pipeline.Spool;
 
 namespace Ingest.Pipeline.Service;
 
@@ -20,7 +19,6 @@ internal sealed class OutboxPublisher : IBatchPublisher
 
     private readonly string _directory;
     private readonly Channel<BatchIdentity> _receipts = Channel.CreateBounded<BatchIdentity>(1);
-    private readonly HashSet<string> _syncedFolders = new(StringComparer.Ordinal);
 
     /// <summary>Writes under <paramref name="directory"/> (created when missing).</summary>
     public OutboxPublisher(string directory)
@@ -51,29 +49,19 @@ internal sealed class OutboxPublisher : IBatchPublisher
     {
         ArgumentNullException.ThrowIfNull(batch);
         var path = PathOf(batch.Origin, batch.Identity);
-        var folder = Path.GetDirectoryName(path)!;
         try
         {
-            if (_syncedFolders.Add(folder))
-            {
-                // New folders must themselves be durable entries of their parents before files in them count.
-                Directory.CreateDirectory(folder);
-                LinuxSync.SyncDirectory(Path.GetDirectoryName(folder)!);
-                LinuxSync.SyncDirectory(_directory);
-            }
-
-            DurableFile.Replace(path, batch.Payload.Span);
+            // New folders are synced into their parents up to the outbox before the file counts as written.
+            DurableFile.Write(_directory, path, batch.Payload);
             return new(BatchPublishResult.Accepted);
         }
         catch (IOException ex)
         {
             // A full or failing disk: the batch stays in the spool and is written again later.
-            _syncedFolders.Remove(folder);
             return new(new BatchPublishResult(BatchPublishOutcome.Transient, $"cannot write {path}: {ex.Message}"));
         }
         catch (UnauthorizedAccessException ex)
         {
-            _syncedFolders.Remove(folder);
             return new(new BatchPublishResult(BatchPublishOutcome.Refused, $"cannot write {path}: {ex.Message}"));
         }
     }

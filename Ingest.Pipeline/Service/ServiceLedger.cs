@@ -142,7 +142,7 @@ internal sealed class ServiceLedger : IDisposable
             json.WriteEndObject();
         }
 
-        DurableFile.Replace(_path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        DurableFile.Write(Directory, _path, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
     private void Read(byte[] bytes)
