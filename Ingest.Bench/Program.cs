@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Ingest.Bench.Arrow;
 using Ingest.Bench.Budgets;
+using Ingest.Bench.Crash;
 using Ingest.Bench.Hub;
 using Ingest.Bench.Mqtt;
 using Ingest.Bench.Pipeline.Service;
@@ -37,6 +38,12 @@ if (args.Length > 0 && args[0] == "hub-path")
 if (args.Length > 0 && args[0] == "spool-write")
 {
     return await SpoolWriteHarness.RunAsync(args[1..]);
+}
+
+// `crash [options]`: kill -9 the service many times against mosquitto and verify every durable sequence arrived (scripts/bench-crash.sh).
+if (args.Length > 0 && args[0] == "crash" && OperatingSystem.IsLinux())
+{
+    return await CrashBench.RunAsync(args[1..]);
 }
 
 // `pipeline [options]`: the whole service at saturation and at a fixed rate against its in-run references (issue 9 "Performance").

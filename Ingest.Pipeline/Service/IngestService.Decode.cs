@@ -21,6 +21,17 @@ internal sealed partial class IngestService
     /// <summary>Streams and hub-downtime gaps of the devices the previous run knew.</summary>
     private void PrepareFromLedger()
     {
+        // Records recovered from the spool may belong to streams this run never opens (a device that stays quiet). The
+        // ledger must cover their sequences before they are released and their segment reclaimed, or a later start
+        // would reuse them for different bytes: take them into the ledger now.
+        foreach (var ((hub, stream), next) in _spool.Recovery.NextSequences)
+        {
+            if (string.Equals(hub, _options.HubId, StringComparison.Ordinal) && _ledger.NextSequences.GetValueOrDefault(stream) < next)
+            {
+                _ledger.NextSequences[stream] = next;
+            }
+        }
+
         foreach (var (device, entry) in _ledger.Devices)
         {
             var gaps = GapsStreamOf(new StreamOrigin(_options.Study, _options.Site, entry.Participant, device, Gaps.StreamId, null));

@@ -63,7 +63,7 @@ internal sealed partial class IngestService
             }
             catch (Exception ex)
             {
-                // Keep draining so the decode loop never blocks on a dead spool; the service stops.
+                // Keep draining so the decode loop never blocks on a dead spool; the service stops (Fail starts the stop).
                 Fail(ex);
             }
         }

@@ -106,6 +106,15 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Kills the broker (SIGKILL): whatever it had not saved is gone, as after a power cut. <see cref="StartAgainAsync"/> brings it back.</summary>
+    public void Kill()
+    {
+        var process = _process ?? throw new InvalidOperationException("not running");
+        process.Kill();
+        process.Dispose();
+        _process = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process?.Dispose();
