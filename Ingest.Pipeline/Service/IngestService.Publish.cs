@@ -38,6 +38,9 @@ internal sealed partial class IngestService
     private volatile string? _lastPublishProblem;
     private long _oldestUnsentNs;
 
+    // Acknowledged (or receipted) batches not yet released: they wait for the ledger copies, not for the destination.
+    private long _acknowledgedUnreleased;
+
     /// <summary>Awaits each sealed batch's fsync in order; only then is its sequence consumed (and the ledger may record it).</summary>
     private async Task SpoolLoopAsync()
     {
@@ -207,6 +210,7 @@ internal sealed partial class IngestService
                 }
                 else
                 {
+                    Interlocked.Increment(ref _acknowledgedUnreleased);
                     _toRelease.Enqueue((sent.Position, (sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)));
                 }
 
@@ -237,6 +241,7 @@ internal sealed partial class IngestService
                 var identity = (receipt.Stream, receipt.Sequence);
                 if (_awaitingReceipt.TryRemove(identity, out var waiting))
                 {
+                    Interlocked.Increment(ref _acknowledgedUnreleased);
                     _toRelease.Enqueue((waiting.Position, identity));
                 }
             }
@@ -255,28 +260,39 @@ internal sealed partial class IngestService
         var mode = _options.RequireReceipts ? SpoolReleaseMode.PlatformReceipt : SpoolReleaseMode.PublishAcknowledged;
         var interval = _spool.Options.CheckpointInterval > TimeSpan.Zero ? _spool.Options.CheckpointInterval : TimeSpan.FromSeconds(1);
         var lastWrite = long.MinValue;
+
+        // Acknowledged before the previous ledger write: covered by both ledger copies once the next write is done.
+        var coveredByOne = new List<(SpoolPosition Position, (string Stream, long Sequence) Identity)>();
+        var acknowledged = new List<(SpoolPosition Position, (string Stream, long Sequence) Identity)>();
         while (true)
         {
             var stopping = _releaseStopping;
-            if (!_toRelease.IsEmpty || stopping || lastWrite == long.MinValue || _time.GetElapsedTime(lastWrite) >= s_aliveInterval)
+            if (!_toRelease.IsEmpty || coveredByOne.Count > 0 || stopping || lastWrite == long.MinValue || _time.GetElapsedTime(lastWrite) >= s_aliveInterval)
             {
+                while (_toRelease.TryDequeue(out var item))
+                {
+                    acknowledged.Add(item);
+                }
+
                 try
                 {
-                    lock (_ledger)
+                    // At the stop both copies are written, so everything acknowledged is covered twice and released.
+                    for (var copy = 0; copy < (stopping ? 2 : 1); copy++)
                     {
-                        _ledger.Write(NowNs());
+                        lock (_ledger)
+                        {
+                            _ledger.Write(NowNs());
+                        }
                     }
 
                     lastWrite = _time.GetTimestamp();
-                    while (_toRelease.TryDequeue(out var released))
+                    Release(coveredByOne, mode);
+                    if (stopping)
                     {
-                        if (_spool.Release(released.Position, mode) == SpoolReleaseResult.Released)
-                        {
-                            _metrics.BatchesReleased++;
-                        }
-
-                        _sent.TryRemove(released.Identity, out _);
+                        Release(acknowledged, mode);
                     }
+
+                    (coveredByOne, acknowledged) = (acknowledged, coveredByOne);
                 }
                 catch (IOException ex)
                 {
@@ -295,6 +311,22 @@ internal sealed partial class IngestService
         }
     }
 
+    private void Release(List<(SpoolPosition Position, (string Stream, long Sequence) Identity)> batches, SpoolReleaseMode mode)
+    {
+        foreach (var (position, identity) in batches)
+        {
+            if (_spool.Release(position, mode) == SpoolReleaseResult.Released)
+            {
+                _metrics.BatchesReleased++;
+            }
+
+            _sent.TryRemove(identity, out _);
+            Interlocked.Decrement(ref _acknowledgedUnreleased);
+        }
+
+        batches.Clear();
+    }
+
     private void RequestReleaseFlush()
     {
         try
@@ -308,7 +340,7 @@ internal sealed partial class IngestService
     }
 
     /// <summary>Batches spooled but not yet released, not counting those kept because the destination refused them.</summary>
-    private long UnpublishedBacklog() => Math.Max(0, _spool.Statistics.UnreleasedRecords - _toRelease.Count - _metrics.BatchesRefused);
+    private long UnpublishedBacklog() => Math.Max(0, _spool.Statistics.UnreleasedRecords - Interlocked.Read(ref _acknowledgedUnreleased) - _metrics.BatchesRefused);
 
     private static long FirstHubTimeNs(OutgoingBatch batch) =>
         BatchEnvelope.FirstHubTime(batch) is { } first ? (first.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : 0;

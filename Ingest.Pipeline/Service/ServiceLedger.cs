@@ -19,6 +19,12 @@ internal sealed class ServiceLedger : IDisposable
     /// <summary>File name in the state directory.</summary>
     public const string FileName = "ledger.json";
 
+    /// <summary>
+    /// The second copy. Writes alternate between the two, and the service releases a batch only once both copies cover
+    /// it, so one damaged copy (bit rot, a bad sector) never loses a sequence the spool may already have reclaimed.
+    /// </summary>
+    public const string SecondFileName = "ledger.2.json";
+
     /// <summary>Largest ledger read back: far above 100,000 streams' entries; a bigger file is not ours.</summary>
     public const int MaxFileBytes = 16 * 1024 * 1024;
 
@@ -30,13 +36,14 @@ internal sealed class ServiceLedger : IDisposable
     /// <summary>File whose exclusive lock says a service is running on this data directory.</summary>
     public const string LockFileName = "lock";
 
-    private readonly string _path;
+    private readonly string[] _paths;
+    private int _nextCopy;
     private FileStream? _lock;
 
     private ServiceLedger(string directory)
     {
         Directory = directory;
-        _path = Path.Combine(directory, FileName);
+        _paths = [Path.Combine(directory, FileName), Path.Combine(directory, SecondFileName)];
     }
 
     /// <summary>The state directory.</summary>
@@ -73,30 +80,40 @@ internal sealed class ServiceLedger : IDisposable
             throw new DataDirectoryInUseException($"another wearable-ingest is running on this data directory ({directory}); stop it or use another --data-dir", ex);
         }
 
-        File.Delete(ledger._path + ".tmp");
-        if (!File.Exists(ledger._path))
+        var problems = new List<string>();
+        var intact = 0;
+        foreach (var path in ledger._paths)
         {
-            return ledger;
-        }
-
-        try
-        {
-            var info = new FileInfo(ledger._path);
-            if (info.Length > MaxFileBytes)
+            File.Delete(path + ".tmp");
+            if (!File.Exists(path))
             {
-                throw new InvalidDataException($"it is {info.Length} bytes, more than the {MaxFileBytes} a ledger can be");
+                continue;
             }
 
-            ledger.Read(File.ReadAllBytes(ledger._path));
+            try
+            {
+                var info = new FileInfo(path);
+                if (info.Length > MaxFileBytes)
+                {
+                    throw new InvalidDataException($"it is {info.Length} bytes, more than the {MaxFileBytes} a ledger can be");
+                }
+
+                ledger.Merge(File.ReadAllBytes(path));
+                intact++;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or JsonException or FormatException or OverflowException or InvalidOperationException or KeyNotFoundException)
+            {
+                var aside = path + ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+                File.Move(path, aside, overwrite: true);
+                problems.Add($"{path} was damaged ({ex.Message}) and moved to {aside}");
+            }
         }
-        catch (Exception ex) when (ex is InvalidDataException or JsonException or FormatException or OverflowException or InvalidOperationException or KeyNotFoundException)
+
+        if (problems.Count > 0)
         {
-            var aside = ledger._path + ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            File.Move(ledger._path, aside, overwrite: true);
-            ledger.NextSequences.Clear();
-            ledger.Devices.Clear();
-            ledger.PreviousAliveNs = null;
-            ledger.Problem = $"{ledger._path} was damaged ({ex.Message}); moved to {aside}; sequences continue from the spool's records";
+            ledger.Problem = string.Join("; ", problems) + (intact > 0
+                ? "; the other copy covers every released batch, so sequences continue safely"
+                : "; no intact copy: sequences continue from the spool's records, and batches already reclaimed may see their numbers again");
         }
 
         return ledger;
@@ -112,7 +129,7 @@ internal sealed class ServiceLedger : IDisposable
     /// <inheritdoc />
     public void Dispose() => Close();
 
-    /// <summary>Writes the ledger durably with <paramref name="aliveNs"/> as the sign of life.</summary>
+    /// <summary>Writes the ledger durably to the older of its two copies, with <paramref name="aliveNs"/> as the sign of life.</summary>
     public void Write(long aliveNs)
     {
         using var buffer = new MemoryStream();
@@ -142,11 +159,15 @@ internal sealed class ServiceLedger : IDisposable
             json.WriteEndObject();
         }
 
-        DurableFile.Write(Directory, _path, buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        DurableFile.Write(Directory, _paths[_nextCopy], buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        _nextCopy ^= 1;
     }
 
-    private void Read(byte[] bytes)
+    /// <summary>Takes in one copy: the larger next sequence per stream, every device, the later sign of life. Throws on anything malformed, changing nothing.</summary>
+    private void Merge(byte[] bytes)
     {
+        var streams = new Dictionary<string, long>(StringComparer.Ordinal);
+        var devices = new Dictionary<string, LedgerDevice>(StringComparer.Ordinal);
         using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 8 });
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("version", out var version) || version.GetInt32() != FormatVersion)
@@ -154,30 +175,42 @@ internal sealed class ServiceLedger : IDisposable
             throw new InvalidDataException($"it is not a version {FormatVersion} ledger");
         }
 
-        PreviousAliveNs = root.GetProperty("alive_ns").GetInt64();
+        var alive = root.GetProperty("alive_ns").GetInt64();
         foreach (var stream in root.GetProperty("streams").EnumerateObject())
         {
             var next = stream.Value.GetInt64();
-            if (next < 0 || stream.Name.Length is 0 or > 256 || NextSequences.Count >= MaxStreams)
+            if (next < 0 || stream.Name.Length is 0 or > 256 || streams.Count >= MaxStreams)
             {
                 throw new InvalidDataException($"stream entry '{stream.Name}' is out of range");
             }
 
-            NextSequences[stream.Name] = next;
+            streams[stream.Name] = next;
         }
 
         foreach (var device in root.GetProperty("devices").EnumerateObject())
         {
-            if (device.Name.Length is 0 or > 64 || Devices.Count >= MaxStreams)
+            if (device.Name.Length is 0 or > 64 || devices.Count >= MaxStreams)
             {
                 throw new InvalidDataException($"device entry '{device.Name}' is out of range");
             }
 
-            Devices[device.Name] = new LedgerDevice(
+            devices[device.Name] = new LedgerDevice(
                 device.Value.GetProperty("participant").GetString() ?? throw new InvalidDataException("a device has no participant"),
                 device.Value.GetProperty("profile").GetString() ?? throw new InvalidDataException("a device has no profile"),
                 device.Value.GetProperty("profile_version").GetString() ?? "");
         }
+
+        foreach (var (stream, next) in streams)
+        {
+            NextSequences[stream] = Math.Max(next, NextSequences.GetValueOrDefault(stream));
+        }
+
+        foreach (var (device, entry) in devices)
+        {
+            Devices[device] = entry;
+        }
+
+        PreviousAliveNs = Math.Max(alive, PreviousAliveNs ?? long.MinValue);
     }
 }
 
