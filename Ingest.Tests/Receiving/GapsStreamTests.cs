@@ -12,13 +12,16 @@ public sealed class GapsStreamTests
 {
     private const long Second = ReceivingTestBatches.SecondNs;
 
-    /// <summary>A gaps batch the way the service will publish one; <paramref name="withEnd"/> false makes a schema without an end column.</summary>
-    private static byte[] GapsPayload(long sequence, (long Start, long End, string Reason)[] gaps, bool withEnd = true)
+    /// <summary>
+    /// A gaps batch shaped as main's service writes it (hub_time, end_time timestamp[ns, UTC], reason uint8);
+    /// <paramref name="withEnd"/> false makes a schema without an end column.
+    /// </summary>
+    private static byte[] GapsPayload(long sequence, (long Start, long End, byte Reason)[] gaps, bool withEnd = true)
     {
         var utcNs = new TimestampType(TimeUnit.Nanosecond, "UTC");
         var start = new TimestampArray.Builder(utcNs);
         var end = new TimestampArray.Builder(utcNs);
-        var reason = new StringArray.Builder();
+        var reason = new UInt8Array.Builder();
         foreach (var gap in gaps)
         {
             start.Append(DateTimeOffset.UnixEpoch.AddTicks(gap.Start / 100));
@@ -30,11 +33,11 @@ public sealed class GapsStreamTests
         var arrays = new List<IArrowArray> { start.Build() };
         if (withEnd)
         {
-            fields.Add(new Field("end", utcNs, false));
+            fields.Add(new Field("end_time", utcNs, false));
             arrays.Add(end.Build());
         }
 
-        fields.Add(new Field("reason", StringType.Default, false));
+        fields.Add(new Field("reason", UInt8Type.Default, false));
         arrays.Add(reason.Build());
         var schema = new Schema(fields,
         [
@@ -84,7 +87,7 @@ public sealed class GapsStreamTests
         // Rows at 0..9 s and 20..29 s; the device says it was out of range from 10 s to 20 s (and a gap before the data, ignored).
         LandHeartRate(store, 0, start);
         LandHeartRate(store, 1, start + (20 * Second));
-        Land(store, "wearables/cardio/site-04/P-0193/gaps", GapsPayload(0, [(start - (100 * Second), start - (50 * Second), "hub-down"), (start + (10 * Second), start + (20 * Second), "out-of-range")]));
+        Land(store, "wearables/cardio/site-04/P-0193/gaps", GapsPayload(0, [(start - (100 * Second), start - (50 * Second), 3), (start + (10 * Second), start + (20 * Second), 1)]));
 
         var reports = store.Snapshot();
         var heartRate = reports.Single(r => r.StreamId == "hr");
@@ -96,13 +99,26 @@ public sealed class GapsStreamTests
     }
 
     [Fact]
+    public void GapsOf_ReasonCodes_BecomeTheirNames()
+    {
+        var start = ReceivingTestBatches.StartNs;
+        var inspection = BatchInspector.Inspect("wearables/cardio/site-04/P-0193/gaps", GapsPayload(0, [(start, start + Second, 1), (start + Second, start + (2 * Second), 2), (start + (5 * Second), start + (9 * Second), 3)]), []);
+        using var batch = inspection.Batch!.Batch;
+
+        var gaps = BatchStore.GapsOf(batch);
+
+        Assert.Equal(["disconnected", "intake-paused", "hub-down"], gaps.Select(g => g.Reason));
+        Assert.Equal(start + (9 * Second), gaps[2].EndNs);
+    }
+
+    [Fact]
     public void Snapshot_GapsStreamWithoutAnEndColumn_IsLandedAndTheWholeSpanCounts()
     {
         var store = BatchStore.Open(Peers.NewScratchDirectory("receive-gaps-odd"));
         var start = ReceivingTestBatches.StartNs;
         LandHeartRate(store, 0, start);
         LandHeartRate(store, 1, start + (20 * Second));
-        Land(store, "wearables/cardio/site-04/P-0193/gaps", GapsPayload(0, [(start + (10 * Second), start + (20 * Second), "out-of-range")], withEnd: false));
+        Land(store, "wearables/cardio/site-04/P-0193/gaps", GapsPayload(0, [(start + (10 * Second), start + (20 * Second), 1)], withEnd: false));
 
         var heartRate = store.Snapshot().Single(r => r.StreamId == "hr");
         Assert.Equal(0.0, heartRate.GapSeconds);
