@@ -129,6 +129,29 @@ public sealed class ReceiveCommandTests
         Assert.Equal(((long)Batches, 0L), (stream.GetProperty("batches").GetInt64(), stream.GetProperty("missing_sequences").GetInt64()));
     }
 
+    [Fact]
+    public async Task ReceiveCompact_ClosedDay_MergesThePerBatchFiles()
+    {
+        var directory = Peers.NewScratchDirectory("receive-compact-cli");
+        var store = Ingest.Gateway.Receiving.BatchStore.Open(directory);
+        for (var sequence = 0; sequence < 3; sequence++)
+        {
+            var batch = ReceivingTestBatches.Make(sequence);
+            var inspection = Ingest.Gateway.Receiving.BatchInspector.Inspect(batch.Topic, batch.Payload, batch.Properties.UserProperties);
+            using (inspection.Batch!.Batch)
+            {
+                store.Land(inspection.Batch);
+            }
+        }
+
+        var (exitCode, output) = await Cli.RunAsync(["receive", "compact", "--out", directory, "--before", "2025-12-01"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("1 file(s) written, 3 per-batch file(s) merged", output, StringComparison.Ordinal);
+        using var duck = DuckDb.Open();
+        Assert.Equal(30L, Convert.ToInt64(DuckDb.Scalar(duck, $"SELECT count(*) FROM {DuckDb.Parquet(directory)}"), CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("--broker", "ftp://example.org", "--broker")]
     [InlineData("--group", "a/b", "--group 'a/b'")]
