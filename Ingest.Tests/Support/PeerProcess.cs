@@ -21,6 +21,36 @@ public sealed class PeerProcess : IDisposable
     /// <summary>The peer's process id.</summary>
     public int Pid => _process.Id;
 
+    /// <summary>The exit code (only after the process ended).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Waits for the process to end; fails the test when it does not within <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"process {Pid} did not exit within {timeout}: {Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends a signal by number (15 SIGTERM, 2 SIGINT) with kill(1), as a service manager would.</summary>
+    public async Task SignalAsync(int signal)
+    {
+        var (exit, output) = await RunAsync(Peers.Require("kill", "apt-get install procps"),
+            ["-" + signal.ToString(System.Globalization.CultureInfo.InvariantCulture), Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {Pid} failed: {output}");
+        }
+    }
+
     /// <summary>True while the peer runs.</summary>
     public bool IsRunning => !_process.HasExited;
 
@@ -118,22 +148,6 @@ public sealed class PeerProcess : IDisposable
         }
 
         throw new TimeoutException($"peer did not print '{text}' within {timeout}: {Output}");
-    }
-
-    /// <summary>Waits for the peer to exit by itself and returns its exit code; fails the test after <paramref name="timeout"/>.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"peer did not exit within {timeout}: {Output}");
-        }
-
-        return _process.ExitCode;
     }
 
     /// <summary>Kills the peer (SIGKILL) without waiting for a clean shutdown: a crash.</summary>
