@@ -103,7 +103,46 @@ internal static class ReceiveCommand
             return await RunAsync(options, Seconds(parseResult.GetValue(durationOption)), Seconds(parseResult.GetValue(idleOption)), output, error, cancellationToken)
                 .ConfigureAwait(false);
         });
+        receive.Add(CreateCompact());
         return receive;
+    }
+
+    /// <summary><c>receive compact --out DIR [--before YYYY-MM-DD]</c>: one Parquet file per stream and closed day (docs/receiver.md).</summary>
+    private static Command CreateCompact()
+    {
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "The receiver's output folder", Required = true };
+        var beforeOption = new Option<string?>("--before") { Description = "Compact days before this UTC date, YYYY-MM-DD (default: today, so every closed day)" };
+        var compact = new Command("compact", "Merge the per-batch Parquet files of every closed day into one file per stream and day (duplicates dropped).")
+        {
+            outOption, beforeOption,
+        };
+        compact.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var before = DateOnly.FromDateTime(DateTime.UtcNow);
+            if (parseResult.GetValue(beforeOption) is { } text
+                && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out before))
+            {
+                await error.WriteLineAsync($"error: --before '{text}' is not a date; write it as YYYY-MM-DD").ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+
+            var directory = parseResult.GetRequiredValue(outOption).FullName;
+            try
+            {
+                var (written, removed) = await ParquetCompaction.CompactAsync(directory, before, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Compacted days before {before:yyyy-MM-dd}: {written} file(s) written, {removed} per-batch file(s) merged into them.")).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"error: cannot compact {directory}: {ex.Message}").ConfigureAwait(false);
+                return LandingFailed;
+            }
+        });
+        return compact;
     }
 
     private static string? Positive(double? seconds, string option) =>

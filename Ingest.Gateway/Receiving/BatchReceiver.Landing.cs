@@ -51,12 +51,12 @@ internal sealed partial class BatchReceiver
             await Parallel.ForEachAsync(first, new ParallelOptions { MaxDegreeOfParallelism = LandingConcurrency, CancellationToken = cancellationToken },
                 (index, _) =>
                 {
-                    outcomes[index] = _store.Land(inspections[index].Batch!);
+                    LandOrReject(inspections, outcomes, index);
                     return ValueTask.CompletedTask;
                 }).ConfigureAwait(false);
             foreach (var index in repeats)
             {
-                outcomes[index] = _store.Land(inspections[index].Batch!);
+                LandOrReject(inspections, outcomes, index);
             }
         }
         finally
@@ -73,6 +73,25 @@ internal sealed partial class BatchReceiver
         }
 
         Volatile.Write(ref _lastActivityTicks, _clock.Elapsed.Ticks);
+    }
+
+    /// <summary>
+    /// Lands one inspected batch. Disk errors propagate (the batch stays with the broker); anything else the Parquet writer
+    /// throws is about the batch's content, which inspection should have caught: it becomes a rejection, not a crash.
+    /// </summary>
+    private void LandOrReject(BatchInspection[] inspections, LandingOutcome?[] outcomes, int index)
+    {
+        try
+        {
+            outcomes[index] = _store.Land(inspections[index].Batch!);
+        }
+#pragma warning disable CA1031 // see the summary: content errors from a native writer are a rejection
+        catch (Exception ex) when (ex is not (IOException or UnauthorizedAccessException or OutOfMemoryException))
+#pragma warning restore CA1031
+        {
+            inspections[index].Batch!.Batch.Dispose();
+            inspections[index] = BatchInspection.Rejected($"could not be written as Parquet: {ex.GetType().Name}: {BatchInspector.Excerpt(ex.Message)}");
+        }
     }
 
     private async Task AnswerAsync(Delivery delivery, BatchInspection inspection, LandingOutcome? outcome, CancellationToken cancellationToken)

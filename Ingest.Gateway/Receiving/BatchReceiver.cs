@@ -25,7 +25,6 @@ internal sealed partial class BatchReceiver : IAsyncDisposable
     private readonly BrokerCertificateCheck? _certificateCheck;
     private readonly Channel<Delivery> _deliveries;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly DateTime _startedAt = DateTime.UtcNow;
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private MqttProtocolVersion _version;
     private long _connectionGeneration;

@@ -209,46 +209,63 @@ internal sealed class BatchStore
     }
 
     /// <summary>
-    /// The intervals of a gaps batch: <c>hub_time</c> is the start, a timestamp column <c>end</c> the end, a string column
-    /// <c>reason</c> why. The gaps schema is young, so anything else (no <c>end</c> column, other types) yields no intervals
-    /// rather than an error: completeness then uses the whole span.
+    /// The intervals of a gaps batch as main's service writes them: <c>hub_time</c> is the start, <c>end_time</c> (timestamp or
+    /// int64 ns) the end, <c>reason</c> a uint8 (1 disconnected, 2 intake paused, 3 hub down) or a string. Read by name and
+    /// tolerantly (an older <c>end</c> column is taken too): a gaps batch of another shape yields no intervals rather than an
+    /// error, and completeness then uses the whole span.
     /// </summary>
     internal static List<GapInterval> GapsOf(RecordBatch batch)
     {
         var intervals = new List<GapInterval>();
         var schema = batch.Schema;
         var startIndex = schema.GetFieldIndex(Pipeline.Columns.StreamSchema.HubTimeColumn);
-        var endIndex = schema.GetFieldIndex("end");
-        if (startIndex < 0 || endIndex < 0 || batch.Column(startIndex) is not TimestampArray starts || batch.Column(endIndex) is not TimestampArray ends)
+        var endIndex = schema.GetFieldIndex("end_time") is var index and >= 0 ? index : schema.GetFieldIndex("end");
+        if (startIndex < 0 || endIndex < 0 || batch.Column(startIndex) is not TimestampArray starts)
         {
             return intervals;
         }
 
+        var ends = batch.Column(endIndex);
         var reasonIndex = schema.GetFieldIndex("reason");
-        var reasons = reasonIndex >= 0 ? batch.Column(reasonIndex) as StringArray : null;
-        var endUnit = ((TimestampType)ends.Data.DataType).Unit;
+        var reasons = reasonIndex >= 0 ? batch.Column(reasonIndex) : null;
         for (var i = 0; i < batch.Length; i++)
         {
-            if (starts.GetValue(i) is not { } start || ends.GetValue(i) is not { } end)
+            long? endNs = ends switch
+            {
+                TimestampArray timestamps => timestamps.GetValue(i) is { } end ? ToNanoseconds(end, ((TimestampType)timestamps.Data.DataType).Unit) : null,
+                Int64Array int64 => int64.GetValue(i),
+                _ => null,
+            };
+            if (starts.GetValue(i) is not { } start || endNs is not { } stop || stop <= start)
             {
                 continue;
             }
 
-            var endNs = endUnit switch
+            var reason = reasons switch
             {
-                TimeUnit.Second => end * 1_000_000_000L,
-                TimeUnit.Millisecond => end * 1_000_000L,
-                TimeUnit.Microsecond => end * 1_000L,
-                _ => end,
+                StringArray text => text.GetString(i),
+                UInt8Array code => code.GetValue(i) switch
+                {
+                    1 => "disconnected",
+                    2 => "intake-paused",
+                    3 => "hub-down",
+                    var other => other?.ToString(CultureInfo.InvariantCulture),
+                },
+                _ => null,
             };
-            if (endNs > start)
-            {
-                intervals.Add(new GapInterval(start, endNs, reasons?.GetString(i)));
-            }
+            intervals.Add(new GapInterval(start, stop, reason));
         }
 
         return intervals;
     }
+
+    private static long ToNanoseconds(long value, TimeUnit unit) => unit switch
+    {
+        TimeUnit.Second => value * 1_000_000_000L,
+        TimeUnit.Millisecond => value * 1_000_000L,
+        TimeUnit.Microsecond => value * 1_000L,
+        _ => value,
+    };
 
     private void LoadLedger()
     {

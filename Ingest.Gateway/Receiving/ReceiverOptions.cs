@@ -86,7 +86,7 @@ internal sealed record ReceiverOptions
             throw new MqttOptionsException("--out must name a folder");
         }
 
-        if (Broker.UsesTls != Tls is not null)
+        if (Broker.UsesTls != (Tls is not null))
         {
             throw new MqttOptionsException("TLS settings are needed exactly for mqtts:// and wss:// brokers");
         }

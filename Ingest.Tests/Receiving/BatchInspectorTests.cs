@@ -102,7 +102,7 @@ public sealed class BatchInspectorTests
             {
                 Assert.False(string.IsNullOrEmpty(inspection.Reason));
             }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(2000));
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(1000));
 
         // Some mutations only touch values (still a valid batch); the property covers both sides.
         Assert.True(accepted > 0, "no mutation was accepted: the property never reached the Parquet writer");

@@ -90,6 +90,68 @@ public sealed class ReceiveCommandTests
         Assert.True(File.Exists(Path.Combine(directory, "report.json")));
     }
 
+    [Fact]
+    public async Task Receive_KilledWhileLanding_RestartWithTheSameClientIdLandsEveryBatchExactlyOnce()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("receive-kill");
+        var directory = Peers.NewScratchDirectory("receive-kill");
+        var staging = Path.Combine(directory, Ingest.Gateway.Receiving.BatchStore.StagingFolder);
+        // A kept session (the default expiry): what the broker had in flight or queued for this client id comes back after the crash.
+        string[] arguments = ["--broker", $"mqtt://127.0.0.1:{broker.Port}", "--out", directory, "--client-id", "recv-kill", "--receive-maximum", "8"];
+        const int Batches = 120;
+
+        using (var first = StartCli(arguments))
+        {
+            await first.WaitForOutputAsync("Receiving ", TimeSpan.FromSeconds(30));
+            var publishing = PublishAsync(broker, "hub-kill", [.. Enumerable.Range(0, Batches).Select(i => (long)i)]);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((!Directory.Exists(staging) || Directory.GetFiles(staging, "*.arrows", SearchOption.AllDirectories).Length < 10) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            first.Kill(); // SIGKILL mid-stream: batches in hand are neither acknowledged nor (all) landed
+            var stagedBeforeRestart = Directory.GetFiles(staging, "*.arrows", SearchOption.AllDirectories).Length;
+            await publishing;
+            Assert.InRange(stagedBeforeRestart, 10, Batches - 1);
+        }
+
+        using (var second = StartCli([.. arguments, "--until-idle", "3"]))
+        {
+            Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+        }
+
+        using var duck = DuckDb.Open();
+        var row = Assert.Single(DuckDb.Rows(duck, $"SELECT count(*), count(DISTINCT wearable_sequence) FROM {DuckDb.Parquet(directory)}"));
+        Assert.Equal([Batches * 10L, (long)Batches], row.Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)));
+        using var report = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(directory, "report.json")));
+        var stream = report.RootElement.GetProperty("streams").EnumerateArray().Single();
+        Assert.Equal(((long)Batches, 0L), (stream.GetProperty("batches").GetInt64(), stream.GetProperty("missing_sequences").GetInt64()));
+    }
+
+    [Fact]
+    public async Task ReceiveCompact_ClosedDay_MergesThePerBatchFiles()
+    {
+        var directory = Peers.NewScratchDirectory("receive-compact-cli");
+        var store = Ingest.Gateway.Receiving.BatchStore.Open(directory);
+        for (var sequence = 0; sequence < 3; sequence++)
+        {
+            var batch = ReceivingTestBatches.Make(sequence);
+            var inspection = Ingest.Gateway.Receiving.BatchInspector.Inspect(batch.Topic, batch.Payload, batch.Properties.UserProperties);
+            using (inspection.Batch!.Batch)
+            {
+                store.Land(inspection.Batch);
+            }
+        }
+
+        var (exitCode, output) = await Cli.RunAsync(["receive", "compact", "--out", directory, "--before", "2025-12-01"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("1 file(s) written, 3 per-batch file(s) merged", output, StringComparison.Ordinal);
+        using var duck = DuckDb.Open();
+        Assert.Equal(30L, Convert.ToInt64(DuckDb.Scalar(duck, $"SELECT count(*) FROM {DuckDb.Parquet(directory)}"), CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("--broker", "ftp://example.org", "--broker")]
     [InlineData("--group", "a/b", "--group 'a/b'")]
