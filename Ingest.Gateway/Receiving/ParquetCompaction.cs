@@ -2,6 +2,7 @@ using System.Globalization;
 using Apache.Arrow;
 using ParquetSharp;
 using ParquetSharp.Arrow;
+using Ingest.Pipeline.Service;
 
 namespace Ingest.Gateway.Receiving;
 
