@@ -210,7 +210,7 @@ internal sealed class BatchStore
 
     /// <summary>
     /// The intervals of a gaps batch as main's service writes them: <c>hub_time</c> is the start, <c>end_time</c> (timestamp or
-    /// int64 ns) the end, <c>reason</c> a uint8 (1 disconnected, 2 intake paused, 3 hub down) or a string. Read by name and
+    /// int64 ns) the end, <c>reason</c> a uint8 (1 disconnected, 2 intake paused, 3 hub down, 4 frames lost) or a string. Read by name and
     /// tolerantly (an older <c>end</c> column is taken too): a gaps batch of another shape yields no intervals rather than an
     /// error, and completeness then uses the whole span.
     /// </summary>
@@ -249,6 +249,7 @@ internal sealed class BatchStore
                     1 => "disconnected",
                     2 => "intake-paused",
                     3 => "hub-down",
+                    4 => "frames-lost",
                     var other => other?.ToString(CultureInfo.InvariantCulture),
                 },
                 _ => null,

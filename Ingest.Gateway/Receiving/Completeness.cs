@@ -5,8 +5,9 @@ namespace Ingest.Gateway.Receiving;
 /// <summary>
 /// Completeness of a stream = received samples ÷ (nominal rate × connected seconds). Connected seconds are the stream's
 /// span (first to last hub_time, plus one sample period, since each sample stands for one period) minus the time the
-/// device's gaps stream says data was missing (hub down, intake paused, frames lost) within that span. Without a gaps
-/// stream the whole span counts. docs/receiver.md explains it for data engineers.
+/// device's gaps stream says it was not connected (disconnected, hub down) within that span. Intake paused and frames
+/// lost are losses while connected: they stay in the expected count, so they lower completeness, and the gap rows say
+/// why. Without a gaps stream the whole span counts. docs/receiver.md explains it for data engineers.
 /// </summary>
 internal static class Completeness
 {
@@ -21,7 +22,7 @@ internal static class Completeness
         var period = stream.NominalRateHz is { } rate ? (long)Math.Round(1e9 / rate) : 0L;
         var spanEnd = hasRows ? stream.LastHubTimeNs + period : 0;
         var spanNs = hasRows ? spanEnd - stream.FirstHubTimeNs : 0;
-        var gapNs = hasRows ? Overlap(gaps, stream.FirstHubTimeNs, spanEnd) : 0;
+        var gapNs = hasRows ? Overlap([.. gaps.Where(g => !IsLossWhileConnected(g.Reason))], stream.FirstHubTimeNs, spanEnd) : 0;
         var connected = Math.Max(0, spanNs - gapNs) / 1e9;
         double? expected = stream.NominalRateHz is { } hz && hasRows ? hz * connected : null;
         var missing = stream.Missing();
@@ -62,6 +63,9 @@ internal static class Completeness
             Completeness = expected is > 0 ? stream.Rows / expected : null,
         };
     }
+
+    /// <summary>Gap reasons during which the device was connected and should have delivered: they count against completeness.</summary>
+    internal static bool IsLossWhileConnected(string? reason) => reason is "intake-paused" or "frames-lost";
 
     /// <summary>Nanoseconds of [start, end) covered by the union of <paramref name="gaps"/>.</summary>
     internal static long Overlap(IReadOnlyList<GapInterval> gaps, long start, long end)

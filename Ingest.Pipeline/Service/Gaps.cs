@@ -14,6 +14,12 @@ public enum GapReason : byte
 
     /// <summary>The hub itself was not running (power cut, crash, restart): from its last sign of life to its start.</summary>
     HubDown = 3,
+
+    /// <summary>
+    /// Frames lost inside a connection, by the tracker's own clock (Polar PMD frame timestamps): the interval before a
+    /// frame that no received frame covered. Recorded for streams whose decoder can tell (<c>IFrameLossReporter</c>).
+    /// </summary>
+    FramesLost = 4,
 }
 
 /// <summary>
@@ -38,7 +44,7 @@ public static class Gaps
     public static StreamSchema Schema { get; } = new(
     [
         new ColumnSpec { Name = "end_time", Kind = ColumnKind.TimestampNs, Unit = "ns", Description = "end of the gap (hub UTC); hub_time is its start" },
-        new ColumnSpec { Name = "reason", Kind = ColumnKind.UInt8, Description = "1 disconnected, 2 intake paused (spool full), 3 hub down" },
+        new ColumnSpec { Name = "reason", Kind = ColumnKind.UInt8, Description = "1 disconnected, 2 intake paused (spool full), 3 hub down, 4 frames lost (by the tracker's clock)" },
     ], hasDeviceTime: false);
 
     /// <summary>The stream's description with its origin.</summary>

@@ -284,6 +284,13 @@ internal sealed partial class IngestService
 
         _metrics.Samples += result.Rows;
         device.Samples += result.Rows;
+        if (stream!.LossReporter is { } losses && losses.TryTakeLoss(out var lostNs))
+        {
+            // The hole ends where this frame's first sample begins (hub clock), and lasts what the tracker's clock says.
+            var firstSampleNs = stream.Columns.HubTime.Values[stream.Columns.RowCount - result.Rows];
+            AppendGap(device.Gaps!, firstSampleNs - lostNs, firstSampleNs, GapReason.FramesLost);
+        }
+
         // Sealed at the row limit, or earlier when the batch would outgrow a quarter of a spool segment (wide rows, or a
         // large Batching:MaxRows with small Spool:SegmentBytes): a record must fit one segment. Measured every 64 rows.
         var rows = stream!.Columns.RowCount;

@@ -16,8 +16,9 @@ internal sealed class ServiceStream : IDisposable
     private StreamColumns _spare;
 
     private ServiceStream(string key, StreamOrigin origin, StreamDescription description, StreamSchema schema, StreamDecoder? decoder,
-        BatchEncodingOptions encoding, int initialRows)
+        BatchEncodingOptions encoding, int initialRows, IFrameLossReporter? lossReporter = null)
     {
+        LossReporter = lossReporter;
         Key = key;
         Origin = origin;
         Decoder = decoder;
@@ -34,6 +35,9 @@ internal sealed class ServiceStream : IDisposable
 
     /// <summary>The decoder, or null for a gaps stream.</summary>
     public StreamDecoder? Decoder { get; }
+
+    /// <summary>The decoder's report of frames lost inside a connection, when its frames carry the tracker's clock.</summary>
+    public IFrameLossReporter? LossReporter { get; }
 
     /// <summary>The encoder (reused buffer: one batch at a time).</summary>
     public ArrowBatchEncoder Encoder { get; }
@@ -57,9 +61,11 @@ internal sealed class ServiceStream : IDisposable
     public static ServiceStream ForData(StreamDefinition definition, FirmwareProfile profile, StreamOrigin origin, IRejectedFrameSink? quarantine,
         BatchEncodingOptions encoding, int initialRows)
     {
-        var decoder = new StreamDecoder(definition.CreateDecoder(), quarantine, initialRows);
+        var frameDecoder = definition.CreateDecoder();
+        var decoder = new StreamDecoder(frameDecoder, quarantine, initialRows);
         var description = new StreamDescription(profile.Id, profile.Version, definition.Decoder.Name) { Origin = origin };
-        return new ServiceStream(origin.Device + "." + definition.Id, origin, description, decoder.Schema, decoder, encoding, initialRows)
+        return new ServiceStream(origin.Device + "." + definition.Id, origin, description, decoder.Schema, decoder, encoding, initialRows,
+            frameDecoder as IFrameLossReporter)
         {
             Characteristic = Guid.Parse(definition.Characteristic),
             PmdMeasurement = definition.Decoder.Name == Decoding.Polar.PolarPmdDecoder.Name

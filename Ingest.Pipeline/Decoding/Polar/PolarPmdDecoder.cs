@@ -19,7 +19,7 @@ namespace Ingest.Pipeline.Decoding.Polar;
 /// their PP intervals) before it.</para>
 /// Zero allocation when accepting a frame. Not thread-safe.
 /// </summary>
-public sealed class PolarPmdDecoder : IFrameDecoder
+public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 {
     /// <summary>The decoder name profiles use.</summary>
     public const string Name = "polar-pmd";
@@ -38,6 +38,7 @@ public sealed class PolarPmdDecoder : IFrameDecoder
     private readonly int _referenceBits;
     private bool _hasPrevious;
     private ulong _previous;
+    private long _lostNs;
 
     /// <summary>Creates a decoder for one stream.</summary>
     public PolarPmdDecoder(PolarPmdSettings settings)
@@ -145,9 +146,32 @@ public sealed class PolarPmdDecoder : IFrameDecoder
                 }
         }
 
+        // Frames lost since the previous one: the tracker's clock advanced by more than half a frame beyond this frame's
+        // samples (clock drift is ppm). The hole is reported (IFrameLossReporter) for the gaps stream; device times stay
+        // as the SDK computes them (spread over the interval), so decoded values match the reference.
+        if (hasPrevious)
+        {
+            DetectLoss(timestamp - previous, samples);
+        }
+
         AppendDeviceTimes(columns.DeviceTime!, timestamp, hasPrevious, previous, samples);
         SampleClock.AppendSpread(columns.HubTime, hubTimeNs, samples, _hubPeriodNs);
         return DecodeOutcome.Accepted;
+    }
+
+    /// <inheritdoc />
+    public bool TryTakeLoss(out long lostNs)
+    {
+        lostNs = _lostNs;
+        _lostNs = 0;
+        return lostNs > 0;
+    }
+
+    private void DetectLoss(ulong span, int samples)
+    {
+        var covered = samples * SampleClock.NanosecondsPerSecond / _settings.SampleRateHz;
+        var elapsed = (long)Math.Min(span, long.MaxValue);
+        _lostNs = elapsed > covered + (covered / 2) ? elapsed - covered : 0;
     }
 
     /// <inheritdoc />
@@ -155,6 +179,7 @@ public sealed class PolarPmdDecoder : IFrameDecoder
     {
         _hasPrevious = false;
         _previous = 0;
+        _lostNs = 0;
     }
 
     private static int RawSampleSize(PmdFrameLayout layout) => layout switch

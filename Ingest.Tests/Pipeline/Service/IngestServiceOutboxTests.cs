@@ -154,6 +154,32 @@ public sealed class IngestServiceOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Frames_lost_inside_a_connection_become_gap_rows_covering_the_hole_by_the_trackers_clock()
+    {
+        // One Polar H10 (ECG and ACC by PMD frames with the sensor's clock): drop 3 ECG notifications in a row, twice.
+        var fleet = new SimulatedFleetOptions { TrackerCount = 1, Seed = 17, ProfileIds = ["polar-h10"] };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 15);
+        var profile = FleetHarness.Profiles.Single(p => p.Id == "polar-h10");
+        var ecg = recording.Select((r, i) => (r, i))
+            .Where(x => !x.r.IsEvent && FleetHarness.Route(profile, x.r.Characteristic, x.r.Payload).Id == "ecg").Select(x => x.i).ToList();
+        Assert.True(ecg.Count > 16, $"only {ecg.Count} ECG frames");
+        var dropped = new HashSet<int> { ecg[3], ecg[4], ecg[5], ecg[12], ecg[13], ecg[14] };
+        (long After, long Before)[] holes = [(recording[ecg[2]].HubTimeNs, recording[ecg[6]].HubTimeNs), (recording[ecg[11]].HubTimeNs, recording[ecg[15]].HubTimeNs)];
+
+        await RunOnceAsync([.. recording.Where((_, i) => !dropped.Contains(i))]);
+
+        var lost = ReadGapRows().Where(g => g.Reason == (byte)GapReason.FramesLost).ToList();
+        Assert.Equal(2, lost.Count);
+        foreach (var (after, before) in holes)
+        {
+            // The hole lies between the last frame received before it and the first one after, and is about 3 frames long.
+            var gap = Assert.Single(lost, g => g.Start > after - 50_000_000 && g.End < before);
+            var frameNs = (before - after) / 4.0;
+            Assert.InRange(gap.End - gap.Start, 2.5 * frameNs, 3.5 * frameNs);
+        }
+    }
+
+    [Fact]
     public async Task A_failing_source_stops_the_service_on_its_own_and_Completion_faults_with_the_cause()
     {
         var source = new FailingSource();
