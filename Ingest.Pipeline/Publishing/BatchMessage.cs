@@ -32,7 +32,16 @@ public static class BatchMessage
 
     /// <summary>The properties of a publish of <paramref name="payload"/>, the encoded batch of <paramref name="identity"/>.</summary>
     internal static MqttPublishProperties Properties(BatchIdentity identity, StreamDescription description, int rows,
-        long firstHubTimeNs, long lastHubTimeNs, ReadOnlySpan<byte> payload) => new()
+        long firstHubTimeNs, long lastHubTimeNs, ReadOnlySpan<byte> payload) =>
+        Properties(identity, rows, Captures.CaptureReader.FormatTime(firstHubTimeNs), Captures.CaptureReader.FormatTime(lastHubTimeNs),
+            description.ProfileId, description.ProfileVersion, payload);
+
+    /// <summary>
+    /// The same properties from values already formatted as the schema metadata holds them (the publishing stage reads
+    /// them back from a spooled batch's own metadata).
+    /// </summary>
+    internal static MqttPublishProperties Properties(BatchIdentity identity, int rows, string firstHubTime, string lastHubTime,
+        string profileId, string profileVersion, ReadOnlySpan<byte> payload) => new()
         {
             ContentType = ContentType,
             UserProperties =
@@ -42,10 +51,10 @@ public static class BatchMessage
                 new(BatchMetadataKeys.Sequence, identity.Sequence.ToString(CultureInfo.InvariantCulture)),
                 new(Sha256Property, Sha256Hex(payload)),
                 new(RowsProperty, rows.ToString(CultureInfo.InvariantCulture)),
-                new(BatchMetadataKeys.FirstHubTime, Captures.CaptureReader.FormatTime(firstHubTimeNs)),
-                new(BatchMetadataKeys.LastHubTime, Captures.CaptureReader.FormatTime(lastHubTimeNs)),
-                new(BatchMetadataKeys.ProfileId, description.ProfileId),
-                new(BatchMetadataKeys.ProfileVersion, description.ProfileVersion),
+                new(BatchMetadataKeys.FirstHubTime, firstHubTime),
+                new(BatchMetadataKeys.LastHubTime, lastHubTime),
+                new(BatchMetadataKeys.ProfileId, profileId),
+                new(BatchMetadataKeys.ProfileVersion, profileVersion),
             ],
         };
 }

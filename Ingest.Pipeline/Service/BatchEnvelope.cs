@@ -3,7 +3,6 @@ using Apache.Arrow.Ipc;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Publishing;
-using Ingest.Pipeline.Publishing.Mqtt;
 
 namespace Ingest.Pipeline.Service;
 
@@ -45,38 +44,12 @@ internal static class BatchEnvelope
 
         var address = new BatchAddress(origin.Study, origin.Site, origin.Participant, origin.StreamId);
 
-        var properties = new MqttPublishProperties
-        {
-            ContentType = BatchMessage.ContentType,
-            UserProperties =
-            [
-                new(BatchMetadataKeys.Hub, identity.Hub),
-                new(BatchMetadataKeys.Stream, identity.Stream),
-                new(BatchMetadataKeys.Sequence, identity.Sequence.ToString(CultureInfo.InvariantCulture)),
-                new(BatchMessage.Sha256Property, BatchMessage.Sha256Hex(payload.Span)),
-                new(BatchMessage.RowsProperty, rows.ToString(CultureInfo.InvariantCulture)),
-                new(BatchMetadataKeys.FirstHubTime, Get(BatchMetadataKeys.FirstHubTime)),
-                new(BatchMetadataKeys.LastHubTime, Get(BatchMetadataKeys.LastHubTime)),
-                new(BatchMetadataKeys.ProfileId, Get(BatchMetadataKeys.ProfileId)),
-                new(BatchMetadataKeys.ProfileVersion, Get(BatchMetadataKeys.ProfileVersion)),
-            ],
-        };
-        batch = new OutgoingBatch(identity, address.Topic, properties, payload, origin);
+        var firstHubTime = Get(BatchMetadataKeys.FirstHubTime);
+        var properties = BatchMessage.Properties(identity, rows, firstHubTime, Get(BatchMetadataKeys.LastHubTime),
+            Get(BatchMetadataKeys.ProfileId), Get(BatchMetadataKeys.ProfileVersion), payload.Span);
+        var firstHubTimeNs = CaptureReader.TryParseTime(firstHubTime, out var ns) is null ? ns : 0;
+        batch = new OutgoingBatch(identity, address.Topic, properties, payload, origin, firstHubTimeNs);
         problem = null;
         return true;
-    }
-
-    /// <summary>The first hub time of a batch from its metadata, for "oldest unsent sample"; null when absent.</summary>
-    public static DateTimeOffset? FirstHubTime(OutgoingBatch batch)
-    {
-        foreach (var property in batch.Properties.UserProperties)
-        {
-            if (property.Key == BatchMetadataKeys.FirstHubTime && CaptureReader.TryParseTime(property.Value, out var ns) is null)
-            {
-                return DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
-            }
-        }
-
-        return null;
     }
 }

@@ -34,7 +34,9 @@ internal interface IBatchPublisher : IAsyncDisposable
 /// <param name="Properties">The MQTT 5 properties (content type, identity, SHA-256, time range, profile; receipt request).</param>
 /// <param name="Payload">The Arrow IPC stream bytes, exactly as spooled.</param>
 /// <param name="Origin">Whose data and which stream (from the payload's metadata).</param>
-internal sealed record OutgoingBatch(BatchIdentity Identity, string Topic, MqttPublishProperties Properties, ReadOnlyMemory<byte> Payload, StreamOrigin Origin);
+/// <param name="FirstHubTimeNs">Hub time of the batch's earliest sample (UTC ns), or 0 when its metadata has none.</param>
+internal sealed record OutgoingBatch(BatchIdentity Identity, string Topic, MqttPublishProperties Properties, ReadOnlyMemory<byte> Payload, StreamOrigin Origin,
+    long FirstHubTimeNs);
 
 /// <summary>What happened to one publish.</summary>
 internal enum BatchPublishOutcome

@@ -126,9 +126,8 @@ internal sealed partial class IngestService
             return;
         }
 
-        var firstNs = FirstHubTimeNs(batch!);
-        Interlocked.CompareExchange(ref _oldestUnsentNs, firstNs, 0);
-        await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch!, firstNs, _publisher.PublishAsync(batch!, cancellationToken)), cancellationToken)
+        Interlocked.CompareExchange(ref _oldestUnsentNs, batch!.FirstHubTimeNs, 0);
+        await _inFlight.Writer.WriteAsync(new InFlight(record.Position, batch, _publisher.PublishAsync(batch, cancellationToken)), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -198,12 +197,12 @@ internal sealed partial class IngestService
     private void Acknowledged(InFlight sent, BatchPublishResult result)
     {
         // The oldest unsent sample is now the next batch's (approximately: batches are acknowledged in send order).
-        Interlocked.Exchange(ref _oldestUnsentNs, _inFlight.Reader.TryPeek(out var next) ? next.FirstHubTimeNs : 0);
+        Interlocked.Exchange(ref _oldestUnsentNs, _inFlight.Reader.TryPeek(out var next) ? next.Batch.FirstHubTimeNs : 0);
         switch (result.Outcome)
         {
             case BatchPublishOutcome.Accepted:
                 _metrics.BatchesPublished++;
-                _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.FirstHubTimeNs) / 100));
+                _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.Batch.FirstHubTimeNs) / 100));
                 if (_options.RequireReceipts)
                 {
                     _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = (sent.Position, _time.GetTimestamp());
@@ -342,9 +341,6 @@ internal sealed partial class IngestService
     /// <summary>Batches spooled but not yet released, not counting those kept because the destination refused them.</summary>
     private long UnpublishedBacklog() => Math.Max(0, _spool.Statistics.UnreleasedRecords - Interlocked.Read(ref _acknowledgedUnreleased) - _metrics.BatchesRefused);
 
-    private static long FirstHubTimeNs(OutgoingBatch batch) =>
-        BatchEnvelope.FirstHubTime(batch) is { } first ? (first.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : 0;
-
     /// <summary>A snapshot for the status line, health messages and the exit summary.</summary>
     public IngestStatus Status
     {
@@ -397,5 +393,5 @@ internal sealed partial class IngestService
     private static DateTimeOffset ToTime(long unixNs) => DateTimeOffset.UnixEpoch.AddTicks(unixNs / 100);
 
     /// <summary>One batch sent and not yet acknowledged.</summary>
-    private readonly record struct InFlight(SpoolPosition Position, OutgoingBatch Batch, long FirstHubTimeNs, ValueTask<BatchPublishResult> Result);
+    private readonly record struct InFlight(SpoolPosition Position, OutgoingBatch Batch, ValueTask<BatchPublishResult> Result);
 }

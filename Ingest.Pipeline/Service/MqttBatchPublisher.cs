@@ -106,12 +106,11 @@ internal sealed class MqttBatchPublisher : IBatchPublisher
             await foreach (var message in _publisher.ReceivedMessages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!string.Equals(message.Topic, ReceiptTopic, StringComparison.Ordinal) || message.CorrelationData is not { } correlation
-                    || !TryParseCorrelation(correlation.Span, message.Topic, out var hub, out var identity))
+                    || !TryParseCorrelation(correlation.Span, out var identity))
                 {
                     continue;
                 }
 
-                _ = hub;
                 var verdict = Find(message.UserProperties, ReceiptProperty);
                 if (string.Equals(verdict, "stored", StringComparison.Ordinal))
                 {
@@ -146,9 +145,8 @@ internal sealed class MqttBatchPublisher : IBatchPublisher
     }
 
     /// <summary>Parses our own Correlation Data back into an identity (the hub is this one's: receipts come on its own topic).</summary>
-    private static bool TryParseCorrelation(ReadOnlySpan<byte> correlation, string topic, out string hub, out BatchIdentity identity)
+    private static bool TryParseCorrelation(ReadOnlySpan<byte> correlation, out BatchIdentity identity)
     {
-        hub = topic;
         identity = default!;
         if (correlation.Length is 0 or > 512)
         {

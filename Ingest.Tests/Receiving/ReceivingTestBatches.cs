@@ -12,7 +12,7 @@ internal sealed record TestBatch(BatchIdentity Identity, string Topic, byte[] Pa
 
 /// <summary>
 /// Heart-rate batches made the hub's way: genuine notifications through the HR decoder, sealed by <see cref="ArrowBatchEncoder"/>
-/// with an origin, properties from <see cref="BatchMessage.Properties"/>. One row per second, so expected values are exact.
+/// with an origin, properties from <c>BatchMessage.Properties</c>. One row per second, so expected values are exact.
 /// </summary>
 internal static class ReceivingTestBatches
 {
