@@ -377,9 +377,9 @@ public sealed partial class RadioSupervisor
                 planned.StreamIds.Add(definition.Id);
                 if (definition.NominalRateHz is { } rate and > 0)
                 {
-                    // Ten sample periods or the configured floor, whichever is longer: a 1 Hz stream is not stalled after 2 s.
-                    var tenPeriodsNs = (long)(10e9 / rate);
-                    planned.RateFloorNs = Math.Max(planned.RateFloorNs, tenPeriodsNs);
+                    // Three sample periods or the configured timeout, whichever is longer: a slow stream is not stalled after one quiet period.
+                    var threePeriodsNs = (long)(3e9 / rate);
+                    planned.RateFloorNs = Math.Max(planned.RateFloorNs, threePeriodsNs);
                     planned.HasRate = true;
                 }
 
