@@ -122,10 +122,11 @@ def AdapterRemoveDevice(_adapter, path):
 
 
 def AdapterSet(obj, iface, name, value):
-    '''Properties.Set on an adapter: Powered=false drops every link, as bluetoothd does.'''
-    mockobject.DBusMockObject.Set(obj, iface, name, value)
+    '''Properties.Set on an adapter: Powered=false drops every link first, then turns Powered off, as bluetoothd does.'''
     if iface == ADAPTER_IFACE and name == 'Powered' and not value:
         _power_off(obj)
+    else:
+        mockobject.DBusMockObject.Set(obj, iface, name, value)
 
 
 def _power_off(adapter):
