@@ -315,6 +315,28 @@ public sealed class BlueZMock : IAsyncDisposable
             w.WriteDictionary(properties);
         });
 
+    /// <summary>Emits any signal from any object with any signature (org.freedesktop.DBus.Mock.EmitSignal): for malformed-input tests.</summary>
+    public async Task EmitSignalAsync(string path, string iface, string member, string signature, VariantValue[] args)
+    {
+        var writer = _control.GetMessageWriter();
+        MessageBuffer message;
+        try
+        {
+            writer.WriteMethodCallHeader("org.bluez", path, "org.freedesktop.DBus.Mock", "EmitSignal", "sssav");
+            writer.WriteString(iface);
+            writer.WriteString(member);
+            writer.WriteString(signature);
+            writer.WriteArray(args);
+            message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        await _control.CallMethodAsync(message).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Every WriteValue to the tracker's characteristic, across reconnects, oldest first.</summary>
     public Task<IReadOnlyList<(string Type, byte[] Value)>> WritesAsync(string devicePath, Guid characteristic) =>
         CallAsync("GetWrites", "os", (ref MessageWriter w) =>
