@@ -89,6 +89,12 @@ internal sealed partial class BlueZCentral
         ArgumentNullException.ThrowIfNull(characteristic);
         ArgumentNullException.ThrowIfNull(target);
         RequireObjectId(characteristic.Id, "characteristic");
+        if ((characteristic.Properties & (GattProperties.Notify | GattProperties.Indicate)) == 0)
+        {
+            throw new BleOperationException(BleErrorKind.NotSupported,
+                $"characteristic {characteristic.Uuid} allows neither notifications nor indications (its Flags lack notify/indicate)");
+        }
+
         if (characteristic.CanAcquireNotify)
         {
             try

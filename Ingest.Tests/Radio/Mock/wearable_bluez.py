@@ -371,8 +371,15 @@ def WriteValue(char, value, options):
     char.props[CHAR_IFACE]['Value'] = dbus.Array(value, signature='y', variant_level=1)
 
 
+def _require_notify(char):
+    flags = [str(f) for f in char.props[CHAR_IFACE]['Flags']]
+    if 'notify' not in flags and 'indicate' not in flags:
+        raise dbus.exceptions.DBusException('Operation is not supported', name='org.bluez.Error.NotSupported')
+
+
 def StartNotify(char):
     _maybe_fail('StartNotify')
+    _require_notify(char)
     _emit_changed(char, CHAR_IFACE, {'Notifying': dbus.Boolean(True, variant_level=1)})
 
 
@@ -383,6 +390,7 @@ def StopNotify(char):
 
 def AcquireNotify(char, _options):
     _maybe_fail('AcquireNotify')
+    _require_notify(char)
     if 'NotifyAcquired' not in char.props[CHAR_IFACE]:
         raise dbus.exceptions.DBusException('Operation is not supported', name='org.bluez.Error.NotSupported')
     if char.path in ACQUIRED:
