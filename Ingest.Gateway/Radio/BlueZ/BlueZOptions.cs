@@ -26,10 +26,10 @@ internal sealed class BlueZOptions
     public const int DefaultSubscriptionBacklog = 256;
 
     /// <summary>
-    /// Longest wait for a BlueZ reply: Device1.Connect may take BlueZ's own 20 s page/connection timeout (BlueZ's
-    /// default D-Bus method timeout is 25 s), so a little more.
+    /// Longest wait for any BlueZ reply: a backstop above BlueZ's own LE connect timeout (about 40 s), so a slow
+    /// Device1.Connect is ended by BlueZ or by the caller's token (the supervisor's connect timeout), not by us.
     /// </summary>
-    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The bus address; null means <c>DBUS_SYSTEM_BUS_ADDRESS</c>, else <see cref="DefaultSystemBusAddress"/>.</summary>
     public string? BusAddress { get; init; }

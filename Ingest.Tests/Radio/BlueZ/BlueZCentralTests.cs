@@ -310,6 +310,46 @@ public sealed class BlueZCentralTests(ITestOutputHelper output)
         Assert.Contains("org.bluez.Error.InProgress", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SignalBacklogOverflow_IsCountedAndAResyncRestoresTheLatestState()
+    {
+        await using var mock = await BlueZMock.StartAsync();
+        var adapter = await mock.AddAdapterAsync();
+        var tracker = await mock.AddPolarH10Async(adapter);
+        // One event slot and the smallest signal backlog, and nobody reads events: the state machine stalls and the
+        // receive loop has to drop signals.
+        await using var central = new BlueZCentral(new BlueZOptions { BusAddress = mock.Address, EventCapacity = 1, SignalBacklog = 16 });
+        await central.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 60; i++)
+        {
+            await mock.SetAdvertisementAsync(tracker, (short)(-30 - i), i == 59 ? "last" : $"adv {i}", null, null);
+        }
+
+        using var cts = new CancellationTokenSource(BlueZRig.Wait);
+        while (central.SignalOverflows == 0 && !cts.IsCancellationRequested)
+        {
+            await Task.Delay(20); // the signals reach the central's connection a little after the mock's replies
+        }
+
+        Assert.True(central.SignalOverflows > 0, "the backlog did not overflow; the test proves nothing");
+        var drain = Task.Run(async () =>
+        {
+            await foreach (var _ in central.Events.ReadAllAsync(cts.Token))
+            {
+            }
+        });
+        while (central.Peripherals.Single().Name != "last" || central.Peripherals.Single().Rssi != -89)
+        {
+            Assert.False(cts.IsCancellationRequested, $"state did not converge: {central.Peripherals.Single()}");
+            await Task.Delay(20);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drain);
+        output.WriteLine($"signals dropped and resynced: {central.SignalOverflows}");
+    }
+
     private static async Task<string> NotifyWhenReleasedAsync(BlueZRig rig, Guid characteristic)
     {
         // The mock notices the closed socket on its next send; the value then goes out as a signal.
