@@ -86,7 +86,7 @@ internal sealed class HubHost
         }
         catch (BleUnavailableException ex)
         {
-            await _error.WriteLineAsync($"error: no Bluetooth radio: {ex.Message}. To try the hub without one, run with --simulate N.").ConfigureAwait(false);
+            await _error.WriteLineAsync($"error: no Bluetooth radio: {ex.Message.TrimEnd('.')}. To try the hub without one, run with --simulate N.").ConfigureAwait(false);
             return ExitCodes.RadioUnavailable;
         }
 
