@@ -56,6 +56,20 @@ internal static class AuditCommand
         return command;
     }
 
+    /// <summary>The details as JSON when they parse (they always do when wearable-ingest wrote them), else as the stored text.</summary>
+    private static object DetailsValue(string details)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(details);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return details;
+        }
+    }
+
     private static Command CreateList()
     {
         var limit = new Option<int>("--limit", "-n") { Description = $"How many recent entries (default {DefaultListEntries}, at most {RegistryLimits.MaxListEntries})", DefaultValueFactory = _ => DefaultListEntries };
@@ -84,7 +98,7 @@ internal static class AuditCommand
                     ["action"] = e.Action,
                     ["subject"] = e.Subject,
                     ["reason"] = e.Reason,
-                    ["details"] = JsonDocument.Parse(e.Details).RootElement.Clone(),
+                    ["details"] = DetailsValue(e.Details),
                     ["prev_hash"] = e.PrevHash,
                     ["hash"] = e.Hash,
                 }), s_indented));

@@ -168,6 +168,19 @@ internal sealed partial class EnrollmentRegistry
             throw new ArgumentException("not a Bluetooth address", nameof(address));
         }
 
+        // The key exists after the study's first enrollment or refusal: read it without taking the write lock.
+        var existing = Read(connection =>
+        {
+            using var select = connection.CreateCommand();
+            select.CommandText = "SELECT key FROM study_keys WHERE study = $s";
+            select.Parameters.AddWithValue("$s", study);
+            return select.ExecuteScalar() as byte[];
+        });
+        if (existing is { Length: DevicePseudonym.KeyLength })
+        {
+            return DevicePseudonym.Compute(existing, normalized);
+        }
+
         return Write(transaction => DevicePseudonym.Compute(StudyKey(transaction, study), normalized));
     }
 
