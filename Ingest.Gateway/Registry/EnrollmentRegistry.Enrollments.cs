@@ -60,6 +60,13 @@ internal sealed partial class EnrollmentRegistry
                 throw new RegistryException($"participant {request.Participant} has no active {request.ProfileId} tracker to swap; enroll without --swap");
             }
 
+            // Two trackers with one key would make every private address of either resolve to the first (Find is ambiguous).
+            if (irk is not null && QueryOne(transaction, "irk = $irk AND ended_at IS NULL AND id <> $current",
+                    ("$irk", Convert.ToHexStringLower(irk)), ("$current", current?.Id ?? 0)) is { } sharing)
+            {
+                throw new RegistryException($"this identity resolving key is already enrolled for participant {sharing.Participant} (device {sharing.Device}); every tracker has its own key: check --irk");
+            }
+
             // Another address with the same pseudonym in this study: 80-bit collision (docs/registry.md); never merge two trackers.
             using (var clash = Command(transaction, "SELECT count(*) FROM enrollments WHERE study = $s AND device = $d AND address <> $a"))
             {

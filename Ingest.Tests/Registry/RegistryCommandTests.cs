@@ -201,6 +201,24 @@ public class RegistryCommandTests
     }
 
     [Fact]
+    public void AuditList_Text_ShowsRecentEntriesOldestFirst()
+    {
+        using var directory = new TemporaryDirectory("registry-cli");
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(1), "P-0042")).ExitCode);
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(2), "P-0043")).ExitCode);
+        Assert.Equal(0, Cli("unenroll", "--data-dir", directory.Path, "--participant", "P-0042", "--profile", "polar-h10", "--reason", "withdrew", "--actor", "dr.who").ExitCode);
+
+        var (exit, output, _) = Cli("audit", "list", "--data-dir", directory.Path, "-n", "2");
+
+        Assert.Equal(0, exit);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^\s+2  \S+Z  nurse\.jones  enroll  participant P-0043, device dev-[a-z2-7]{16}  reason: baseline visit  \{", lines[0]);
+        Assert.Matches(@"^\s+3  \S+Z  dr\.who  unenroll  participant P-0042, device dev-[a-z2-7]{16}  reason: withdrew  \{", lines[1]);
+        Assert.Equal("2 entries", lines[2]);
+    }
+
+    [Fact]
     public void Devices_NoRegistryYet_SaysSoAndExitsZero()
     {
         using var directory = new TemporaryDirectory("registry-cli");
