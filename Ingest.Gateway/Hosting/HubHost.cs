@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Ingest.Gateway.Cli;
 using Ingest.Gateway.Configuration;
+using Ingest.Gateway.Registry;
 using Ingest.Pipeline.Intake.Radio;
 using Ingest.Gateway.Telemetry;
 using Ingest.Pipeline.Profiles;
@@ -57,14 +58,27 @@ internal sealed class HubHost
     public async Task<int> RunAsync()
     {
         var profiles = LoadProfiles();
-        var fleetOptions = _settings.Simulator;
-        CheckSimulatorProfiles(profiles, fleetOptions);
+        var simulated = _settings.RadioBackend == RadioBackend.Simulator;
+        if (simulated)
+        {
+            CheckSimulatorProfiles(profiles, _settings.Simulator);
+        }
         var hub = _settings.Ingest;
         Directory.CreateDirectory(_settings.DataDirectory);
         await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
         await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
             : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
-        await using var intake = HubIntake.Simulated(_settings, profiles, Log);
+        HubIntake intake;
+        try
+        {
+            intake = simulated ? HubIntake.Simulated(_settings, profiles, Log) : HubIntake.BlueZ(_settings, profiles, Log);
+        }
+        catch (RegistryException ex)
+        {
+            throw new CliException($"cannot open the enrollment registry: {ex.Message}");
+        }
+
+        await using var intakeLifetime = intake.ConfigureAwait(false);
         await _out.WriteLineAsync(intake.Description).ConfigureAwait(false);
         try
         {
@@ -72,7 +86,7 @@ internal sealed class HubHost
         }
         catch (BleUnavailableException ex)
         {
-            await _error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await _error.WriteLineAsync($"error: no Bluetooth radio: {ex.Message}. To try the hub without one, run with --simulate N.").ConfigureAwait(false);
             return ExitCodes.RadioUnavailable;
         }
 
@@ -148,7 +162,8 @@ internal sealed class HubHost
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
 
-        var why = await ShowUntilStoppedAsync(service).ConfigureAwait(false);
+        var statusWriter = intake.Registry is { } registry ? new DeviceStatusWriter(registry, intake.Profiles, Log) : null;
+        var why = await ShowUntilStoppedAsync(service, intake, statusWriter).ConfigureAwait(false);
         if (_terminal)
         {
             await _out.WriteLineAsync().ConfigureAwait(false);
@@ -170,6 +185,7 @@ internal sealed class HubHost
         await reporting.ConfigureAwait(false);
         var final = service.Status;
         failure ??= final.Failure;
+        statusWriter?.Write(intake.Supervisor.Status, final, DateTimeOffset.UtcNow, stopping: true);
         if (reporter is not null)
         {
             // Also after a failure: "stopped" with its "failure" field says more than the last "online" would.
@@ -200,8 +216,9 @@ internal sealed class HubHost
     }
 
     /// <summary>Shows the status until a signal, the duration or a failure; returns why it stopped.</summary>
-    private async Task<string> ShowUntilStoppedAsync(IngestService service)
+    private async Task<string> ShowUntilStoppedAsync(IngestService service, HubIntake intake, DeviceStatusWriter? statusWriter)
     {
+        var nextDeviceStatus = DateTimeOffset.UtcNow;
         var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
         var deadline = _duration is { } duration ? Task.Delay(duration) : Task.Delay(Timeout.InfiniteTimeSpan);
         var previous = service.Status;
@@ -225,7 +242,14 @@ internal sealed class HubHost
             }
 
             var now = service.Status;
-            var line = StatusText.Line(now, previous);
+            var radio = intake.Supervisor.Status;
+            if (statusWriter is not null && now.At >= nextDeviceStatus)
+            {
+                statusWriter.Write(radio, now, now.At);
+                nextDeviceStatus = now.At + DeviceStatusWriter.Interval;
+            }
+
+            var line = StatusText.Line(now, previous) + StatusText.Radio(radio);
             previous = now;
             lock (_outputLock)
             {

@@ -1,5 +1,7 @@
 using Ingest.Gateway.Configuration;
 using Ingest.Gateway.Radio;
+using Ingest.Gateway.Radio.BlueZ;
+using Ingest.Gateway.Registry;
 using Ingest.Pipeline.Intake.Radio;
 using Ingest.Pipeline.Profiles;
 using Ingest.Pipeline.Simulation.Radio;
@@ -18,15 +20,21 @@ internal sealed class HubIntake : IAsyncDisposable
     public const int MaxSimulatedAdapters = SimulatedCentralOptions.MaxAdapters;
 
     private readonly IBleCentral _central;
-    private readonly IAsyncDisposable? _enrollmentLifetime;
 
-    private HubIntake(IBleCentral central, RadioSupervisor supervisor, string description, IAsyncDisposable? enrollmentLifetime)
+    private HubIntake(IBleCentral central, RadioSupervisor supervisor, string description, EnrollmentRegistry? registry, IReadOnlyList<FirmwareProfile> profiles)
     {
         _central = central;
+        Profiles = profiles;
         Supervisor = supervisor;
         Description = description;
-        _enrollmentLifetime = enrollmentLifetime;
+        Registry = registry;
     }
+
+    /// <summary>The firmware profiles the hub has.</summary>
+    public IReadOnlyList<FirmwareProfile> Profiles { get; }
+
+    /// <summary>The enrollment registry on a real radio (null for the simulator, whose trackers are enrolled in memory).</summary>
+    public EnrollmentRegistry? Registry { get; }
 
     /// <summary>The supervisor: the service's source and admission.</summary>
     public RadioSupervisor Supervisor { get; }
@@ -57,7 +65,33 @@ internal sealed class HubIntake : IAsyncDisposable
         var profileNames = fleet.ProfileIds ?? profiles.Select(static p => p.Id).ToArray();
         return new HubIntake(central, supervisor,
             $"intake: simulated radio ({adapterCount} adapter(s)), {fleet.TrackerCount} virtual tracker(s) enrolled as sim-001…, seed {fleet.Seed}, " +
-            $"profiles {string.Join(", ", profileNames.Distinct().Take(fleet.TrackerCount))}", null);
+            $"profiles {string.Join(", ", profileNames.Distinct().Take(fleet.TrackerCount))}", registry: null, profiles);
+    }
+
+    /// <summary>
+    /// The hub's own radio: BlueZ on the system bus (or <c>Radio:BusAddress</c>), trackers from the enrollment registry in
+    /// <c>DATA_DIR/state/registry.db</c> (created on first use). Nothing is connected until it is started.
+    /// </summary>
+    /// <exception cref="RegistryException">The registry cannot be opened; the message says why.</exception>
+    public static HubIntake BlueZ(GatewaySettings settings, IReadOnlyList<FirmwareProfile> profiles, Action<string> log)
+    {
+        var registry = EnrollmentRegistry.Open(EnrollmentRegistry.PathIn(settings.DataDirectory), create: true);
+        try
+        {
+            var enrolled = new RegistryEnrolledTrackers(registry, settings.Ingest.Study);
+            var central = new BlueZCentral(new BlueZOptions { BusAddress = settings.BusAddress });
+            var supervisor = new RadioSupervisor(central, enrolled, profiles, settings.Ingest.Study, settings.Radio, log,
+                notificationCapacity: settings.Ingest.ChannelCapacity);
+            var count = enrolled.List().Count;
+            var description = $"intake: Bluetooth LE through BlueZ ({central.BusAddress}), {count} tracker(s) enrolled in study {settings.Ingest.Study}" +
+                (count == 0 ? "; none to connect yet: find trackers with 'wearable-ingest scan' and enroll them with 'wearable-ingest enroll' (the running hub picks them up)" : "");
+            return new HubIntake(central, supervisor, description, registry, profiles);
+        }
+        catch
+        {
+            registry.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts the radio: afterwards the supervisor's <c>RunAsync</c> keeps it.</summary>
@@ -67,9 +101,6 @@ internal sealed class HubIntake : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _central.DisposeAsync().ConfigureAwait(false);
-        if (_enrollmentLifetime is not null)
-        {
-            await _enrollmentLifetime.DisposeAsync().ConfigureAwait(false);
-        }
+        Registry?.Dispose();
     }
 }
