@@ -24,16 +24,34 @@ internal static class AuditCommand
 
     private static Command CreateVerify()
     {
+        var anchor = new Option<string?>("--anchor")
+        {
+            Description = "A head recorded earlier outside the hub, SEQ:HASH (from a backup manifest or the status topic): also check that the trail still extends it",
+            HelpName = "SEQ:HASH",
+        };
         var dataDir = RegistryCommandSupport.DataDirOption();
         var config = RegistryCommandSupport.ConfigOption();
         var command = new Command("verify",
             "Walk the audit trail's hash chain: exit 0 when every entry is intact (prints the count and the head hash to compare " +
             "with a copy kept elsewhere), 1 naming the first edited, deleted or forged entry.")
         {
-            dataDir, config,
+            anchor, dataDir, config,
         };
         command.SetAction(parse => RegistryCommandSupport.Run(parse, output =>
         {
+            (long Seq, string Hash)? anchored = null;
+            if (parse.GetValue(anchor) is { } anchorText)
+            {
+                var colon = anchorText.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0 || !long.TryParse(anchorText.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
+                    || anchorText.Length - colon - 1 != 64 || !AllHex(anchorText.AsSpan(colon + 1)))
+                {
+                    throw new CliException("--anchor must be SEQ:HASH, e.g. 42:9f86d08… (the seq and 64-hex-digit hash that 'audit verify' printed)");
+                }
+
+                anchored = (seq, anchorText[(colon + 1)..].ToLowerInvariant());
+            }
+
             var settings = RegistryCommandSupport.LoadSettings(parse.GetValue(dataDir), parse.GetValue(config));
             using var registry = EnrollmentRegistry.Open(EnrollmentRegistry.PathIn(settings.DataDirectory), create: false);
             var result = registry.Audit.Verify();
@@ -45,7 +63,19 @@ internal static class AuditCommand
             if (result.Intact)
             {
                 output.WriteLine($"audit trail intact: {result.EntriesChecked} entries checked; head seq {result.HeadSeq}, hash {result.HeadHash}");
-                output.WriteLine("compare the head hash with one recorded earlier (status topic, backup): a rewrite of the whole file is only caught that way");
+                if (anchored is not { } recorded)
+                {
+                    output.WriteLine("compare the head with one recorded earlier (--anchor SEQ:HASH from a backup or the status topic): a rewrite of the whole file is only caught that way");
+                    return ExitCodes.Success;
+                }
+
+                if (registry.Audit.CheckAnchor(recorded.Seq, recorded.Hash) is { } mismatch)
+                {
+                    output.WriteLine($"audit trail does NOT extend the anchor {recorded.Seq}:{recorded.Hash}: {mismatch}");
+                    return ExitCodes.InputRejected;
+                }
+
+                output.WriteLine($"the trail extends the anchor at seq {recorded.Seq}");
                 return ExitCodes.Success;
             }
 
@@ -54,6 +84,33 @@ internal static class AuditCommand
             return ExitCodes.InputRejected;
         }));
         return command;
+    }
+
+    private static bool AllHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The details as JSON when they parse (they always do when wearable-ingest wrote them), else as the stored text.</summary>
+    private static object DetailsValue(string details)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(details);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return details;
+        }
     }
 
     private static Command CreateList()
@@ -84,7 +141,7 @@ internal static class AuditCommand
                     ["action"] = e.Action,
                     ["subject"] = e.Subject,
                     ["reason"] = e.Reason,
-                    ["details"] = JsonDocument.Parse(e.Details).RootElement.Clone(),
+                    ["details"] = DetailsValue(e.Details),
                     ["prev_hash"] = e.PrevHash,
                     ["hash"] = e.Hash,
                 }), s_indented));

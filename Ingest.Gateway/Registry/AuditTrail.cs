@@ -210,6 +210,34 @@ internal sealed class AuditTrail
         AuditVerification Broken(long seq, string problem) => new(checkedCount, previousHash, expectedSeq - 1, seq, problem, warnings);
     });
 
+    /// <summary>
+    /// Checks the trail against a head recorded earlier outside the hub (<paramref name="seq"/>, <paramref name="hash"/>):
+    /// null when entry <paramref name="seq"/> still has that hash (so an intact chain extends the recorded one), else why
+    /// not. This is what catches a rewrite of the whole chain or a cut-off tail, which <see cref="Verify"/> alone cannot.
+    /// </summary>
+    public string? CheckAnchor(long seq, string hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (seq == 0)
+        {
+            return string.Equals(hash, GenesisHash, StringComparison.Ordinal) ? null : "an anchor at seq 0 must be the genesis hash (64 zeros)";
+        }
+
+        var stored = _registry.Read(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT hash FROM audit WHERE seq = $seq";
+            command.Parameters.AddWithValue("$seq", seq);
+            return command.ExecuteScalar();
+        });
+        return stored switch
+        {
+            null => $"entry {seq} of the anchor is missing: the trail was cut off or rewritten shorter",
+            string text when string.Equals(text, hash, StringComparison.OrdinalIgnoreCase) => null,
+            _ => $"entry {seq} has hash {stored}, but the anchor recorded {hash}: the trail was rewritten since the anchor was taken",
+        };
+    }
+
     /// <summary>The last <paramref name="limit"/> entries, oldest first.</summary>
     public IReadOnlyList<AuditEntry> List(int limit)
     {

@@ -60,6 +60,13 @@ internal sealed partial class EnrollmentRegistry
                 throw new RegistryException($"participant {request.Participant} has no active {request.ProfileId} tracker to swap; enroll without --swap");
             }
 
+            // Two trackers with one key would make every private address of either resolve to the first (Find is ambiguous).
+            if (irk is not null && QueryOne(transaction, "irk = $irk AND ended_at IS NULL AND id <> $current",
+                    ("$irk", Convert.ToHexStringLower(irk)), ("$current", current?.Id ?? 0)) is { } sharing)
+            {
+                throw new RegistryException($"this identity resolving key is already enrolled for participant {sharing.Participant} (device {sharing.Device}); every tracker has its own key: check --irk");
+            }
+
             // Another address with the same pseudonym in this study: 80-bit collision (docs/registry.md); never merge two trackers.
             using (var clash = Command(transaction, "SELECT count(*) FROM enrollments WHERE study = $s AND device = $d AND address <> $a"))
             {
@@ -166,6 +173,19 @@ internal sealed partial class EnrollmentRegistry
         if (!TrackerAddress.TryNormalize(address, out var normalized))
         {
             throw new ArgumentException("not a Bluetooth address", nameof(address));
+        }
+
+        // The key exists after the study's first enrollment or refusal: read it without taking the write lock.
+        var existing = Read(connection =>
+        {
+            using var select = connection.CreateCommand();
+            select.CommandText = "SELECT key FROM study_keys WHERE study = $s";
+            select.Parameters.AddWithValue("$s", study);
+            return select.ExecuteScalar() as byte[];
+        });
+        if (existing is { Length: DevicePseudonym.KeyLength })
+        {
+            return DevicePseudonym.Compute(existing, normalized);
         }
 
         return Write(transaction => DevicePseudonym.Compute(StudyKey(transaction, study), normalized));

@@ -58,7 +58,7 @@ internal sealed partial class EnrollmentRegistry
             upsert.Parameters.AddWithValue("$completeness", completeness is { } fraction ? fraction : DBNull.Value);
             upsert.Parameters.AddWithValue("$at", AuditTrail.FormatTime(Now()));
             return upsert.ExecuteNonQuery();
-        });
+        }, durable: false);
     }
 
     /// <summary>The status the service last reported for <paramref name="device"/>, or null when it never has.</summary>

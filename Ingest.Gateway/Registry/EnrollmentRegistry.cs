@@ -25,6 +25,7 @@ internal sealed partial class EnrollmentRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private long _localChanges;
+    private SqliteCommand? _dataVersion;
 
     private EnrollmentRegistry(SqliteConnection connection, string path, TimeProvider time)
     {
@@ -63,6 +64,7 @@ internal sealed partial class EnrollmentRegistry : IDisposable
             }
 
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
+            CreatePrivateFile(fullPath);
         }
         else
         {
@@ -94,6 +96,28 @@ internal sealed partial class EnrollmentRegistry : IDisposable
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the empty file readable and writable by its owner only: it holds the study keys and the trackers'
+    /// addresses. SQLite gives its -wal and -shm files the same permissions. An empty file becomes a new registry.
+    /// </summary>
+    private static void CreatePrivateFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        try
+        {
+            new FileStream(path, options).Dispose();
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another enroll created it at the same moment; SQLite sorts out who initialises it.
         }
     }
 
@@ -157,25 +181,49 @@ internal sealed partial class EnrollmentRegistry : IDisposable
         CheckSchema();
     }
 
-    /// <summary>Runs <paramref name="body"/> in one immediate (write) transaction and commits it.</summary>
-    internal T Write<T>(Func<SqliteTransaction, T> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> in one immediate (write) transaction and commits it. With <paramref name="durable"/>
+    /// false the commit is not fsynced (WAL with synchronous NORMAL: still atomic and consistent, but a power cut may lose
+    /// it): for the service's status rows, which the next report replaces anyway, so they cost no disk flush.
+    /// </summary>
+    internal T Write<T>(Func<SqliteTransaction, T> body, bool durable = true)
     {
         lock (_gate)
         {
             try
             {
-                // deferred: false → BEGIN IMMEDIATE: take the write lock first, so the busy timeout applies to it and two
-                // writers never deadlock upgrading a read lock.
-                using var transaction = _connection.BeginTransaction(deferred: false);
-                var result = body(transaction);
-                transaction.Commit();
-                return result;
+                if (!durable)
+                {
+                    Execute("PRAGMA synchronous = NORMAL");
+                }
+
+                try
+                {
+                    return Commit(body);
+                }
+                finally
+                {
+                    if (!durable)
+                    {
+                        Execute("PRAGMA synchronous = FULL");
+                    }
+                }
             }
             catch (SqliteException ex)
             {
                 throw new RegistryException(Describe(Path, ex), ex);
             }
         }
+    }
+
+    private T Commit<T>(Func<SqliteTransaction, T> body)
+    {
+        // deferred: false → BEGIN IMMEDIATE: take the write lock first, so the busy timeout applies to it and two
+        // writers never deadlock upgrading a read lock.
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        var result = body(transaction);
+        transaction.Commit();
+        return result;
     }
 
     /// <summary>Runs <paramref name="body"/> on the connection (reads see one consistent snapshot per statement).</summary>
@@ -203,10 +251,18 @@ internal sealed partial class EnrollmentRegistry : IDisposable
     /// </summary>
     public (long DataVersion, long LocalChanges) ChangeStamp() => Read(connection =>
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA data_version";
-        return (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), Interlocked.Read(ref _localChanges));
+        // One prepared statement, reused: the supervisor polls this often.
+        if (_dataVersion is null)
+        {
+            _dataVersion = connection.CreateCommand();
+            _dataVersion.CommandText = "PRAGMA data_version";
+        }
+
+        return (Convert.ToInt64(_dataVersion.ExecuteScalar(), CultureInfo.InvariantCulture), Interlocked.Read(ref _localChanges));
     });
+
+    /// <summary>How many enrollment changes this instance has committed (no database access).</summary>
+    public long LocalChanges => Interlocked.Read(ref _localChanges);
 
     private void NoteLocalChange() => Interlocked.Increment(ref _localChanges);
 
@@ -224,5 +280,9 @@ internal sealed partial class EnrollmentRegistry : IDisposable
         return command.ExecuteScalar();
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _dataVersion?.Dispose();
+        _connection.Dispose();
+    }
 }

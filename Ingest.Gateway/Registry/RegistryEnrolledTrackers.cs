@@ -26,8 +26,17 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
     /// </summary>
     public const int MaxRememberedAddresses = 4096;
 
+    /// <summary>
+    /// How often the database is asked whether it changed: 50 ms. A poll costs about 35 µs (one prepared PRAGMA through
+    /// Microsoft.Data.Sqlite); between polls every call is in-memory. An enrollment made by another process reaches the
+    /// supervisor at most this much later; one made through this instance's registry is seen at once.
+    /// </summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(50);
+
     private readonly EnrollmentRegistry _registry;
     private readonly string _study;
+    private readonly long _pollIntervalTicks;
+    private long _nextPollTimestamp;
     private readonly Lock _refreshGate = new();
     private readonly ConcurrentDictionary<string, string> _pseudonyms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refusalsByDevice = new(StringComparer.Ordinal);
@@ -37,7 +46,8 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
 
     /// <param name="registry">The registry (owned by the caller, which disposes it after this).</param>
     /// <param name="study">The hub's study: refused trackers are named by their pseudonym under its key.</param>
-    public RegistryEnrolledTrackers(EnrollmentRegistry registry, string study)
+    /// <param name="pollInterval">How often to ask the database for changes (default <see cref="DefaultPollInterval"/>; zero: every call).</param>
+    public RegistryEnrolledTrackers(EnrollmentRegistry registry, string study, TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         if (!RegistryLimits.IsValidId(study))
@@ -47,6 +57,9 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
 
         _registry = registry;
         _study = study;
+        var interval = pollInterval ?? DefaultPollInterval;
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero, nameof(pollInterval));
+        _pollIntervalTicks = (long)(interval.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         Refresh();
     }
 
@@ -163,6 +176,13 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
     private Snapshot Refresh()
     {
         var snapshot = _snapshot;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (now < Interlocked.Read(ref _nextPollTimestamp) && _registry.LocalChanges == snapshot.Stamp.Item2)
+        {
+            return snapshot;
+        }
+
+        Interlocked.Exchange(ref _nextPollTimestamp, now + _pollIntervalTicks);
         try
         {
             var stamp = _registry.ChangeStamp();

@@ -213,6 +213,21 @@ public class EnrollmentRegistryTests
     }
 
     [Fact]
+    public void Enroll_IrkOfAnotherActiveTracker_IsRefusedButASwapMayKeepIt()
+    {
+        using var directory = new TemporaryDirectory("registry");
+        using var registry = EnrollmentRegistry.Open(directory.Combine("registry.db"), create: true);
+        const string Irk = "ec0234a357c8ad05341010a60a397d9b";
+        var first = registry.Enroll(Request(Address(1), irk: Irk)).Enrollment;
+
+        var error = Assert.Throws<RegistryException>(() => registry.Enroll(Request(Address(2), participant: "P-0043", irk: Irk.ToUpperInvariant())));
+        // Swapping the participant's tracker for one that reports the same key (a repaired unit) is allowed.
+        registry.Enroll(Request(Address(3), irk: Irk, swap: true));
+
+        Assert.Equal($"this identity resolving key is already enrolled for participant P-0042 (device {first.Device}); every tracker has its own key: check --irk", error.Message);
+    }
+
+    [Fact]
     public void Enroll_ReasonOver500Characters_IsRefused()
     {
         using var directory = new TemporaryDirectory("registry");

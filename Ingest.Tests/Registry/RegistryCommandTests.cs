@@ -201,6 +201,68 @@ public class RegistryCommandTests
     }
 
     [Fact]
+    public void AuditVerify_Anchor_AcceptsAnExtendedTrailAndCatchesAWholeRewrite()
+    {
+        using var directory = new TemporaryDirectory("registry-cli");
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(1), "P-0042")).ExitCode);
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(2), "P-0043")).ExitCode);
+        var head = Cli("audit", "verify", "--data-dir", directory.Path).Output;
+        var match = System.Text.RegularExpressions.Regex.Match(head, "head seq (\\d+), hash ([0-9a-f]{64})");
+        var anchor = $"{match.Groups[1].Value}:{match.Groups[2].Value}";
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(3), "P-0044")).ExitCode);
+
+        var extended = Cli("audit", "verify", "--data-dir", directory.Path, "--anchor", anchor);
+        // A determined editor rewrites entry 2 and rehashes it and everything after it: the chain verifies on its own.
+        var path = EnrollmentRegistry.PathIn(directory.Path);
+        using (var registry = EnrollmentRegistry.Open(path, create: false))
+        {
+            var entries = registry.Audit.List(10);
+            var previous = entries[0].Hash;
+            var script = "DROP TRIGGER audit_no_update;";
+            foreach (var entry in entries.Skip(1))
+            {
+                var rewritten = entry with { Reason = entry.Seq == 2 ? "rewritten" : entry.Reason, PrevHash = previous };
+                rewritten = rewritten with { Hash = AuditTrail.ComputeHash(rewritten) };
+                script += $"UPDATE audit SET reason = '{rewritten.Reason}', prev_hash = '{rewritten.PrevHash}', hash = '{rewritten.Hash}' WHERE seq = {entry.Seq};";
+                previous = rewritten.Hash;
+            }
+
+            Sql(path, script);
+        }
+
+        var alone = Cli("audit", "verify", "--data-dir", directory.Path);
+        var anchored = Cli("audit", "verify", "--data-dir", directory.Path, "--anchor", anchor);
+        var bad = Cli("audit", "verify", "--data-dir", directory.Path, "--anchor", "2:xyz");
+
+        Assert.Equal(0, extended.ExitCode);
+        Assert.Contains("the trail extends the anchor at seq 2", extended.Output, StringComparison.Ordinal);
+        Assert.Equal(0, alone.ExitCode);
+        Assert.Equal(1, anchored.ExitCode);
+        Assert.Contains($"audit trail does NOT extend the anchor {anchor}: entry 2 has hash ", anchored.Output, StringComparison.Ordinal);
+        Assert.Contains("the trail was rewritten since the anchor was taken", anchored.Output, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("error: --anchor must be SEQ:HASH", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AuditList_Text_ShowsRecentEntriesOldestFirst()
+    {
+        using var directory = new TemporaryDirectory("registry-cli");
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(1), "P-0042")).ExitCode);
+        Assert.Equal(0, Cli(Enroll(directory.Path, Address(2), "P-0043")).ExitCode);
+        Assert.Equal(0, Cli("unenroll", "--data-dir", directory.Path, "--participant", "P-0042", "--profile", "polar-h10", "--reason", "withdrew", "--actor", "dr.who").ExitCode);
+
+        var (exit, output, _) = Cli("audit", "list", "--data-dir", directory.Path, "-n", "2");
+
+        Assert.Equal(0, exit);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^\s+2  \S+Z  nurse\.jones  enroll  participant P-0043, device dev-[a-z2-7]{16}  reason: baseline visit  \{", lines[0]);
+        Assert.Matches(@"^\s+3  \S+Z  dr\.who  unenroll  participant P-0042, device dev-[a-z2-7]{16}  reason: withdrew  \{", lines[1]);
+        Assert.Equal("2 entries", lines[2]);
+    }
+
+    [Fact]
     public void Devices_NoRegistryYet_SaysSoAndExitsZero()
     {
         using var directory = new TemporaryDirectory("registry-cli");

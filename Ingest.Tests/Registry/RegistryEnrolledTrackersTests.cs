@@ -57,7 +57,7 @@ public class RegistryEnrolledTrackersTests
         var path = directory.Combine("state", "registry.db");
         using var service = EnrollmentRegistry.Open(path, create: true);
         using var nurse = EnrollmentRegistry.Open(path, create: true);
-        var trackers = new RegistryEnrolledTrackers(service, "S1");
+        var trackers = new RegistryEnrolledTrackers(service, "S1", TimeSpan.Zero);
         var before = trackers.Version;
         Assert.Empty(trackers.List());
 
@@ -75,6 +75,23 @@ public class RegistryEnrolledTrackersTests
         Assert.NotEqual(afterEnroll, afterUnenroll);
         Assert.Empty(trackers.List());
         Assert.Null(trackers.Find(Address(1), BleAddressType.Random));
+    }
+
+    [Fact]
+    public void Version_DefaultPollInterval_SeesAnotherProcessesEnrollAfterTheInterval()
+    {
+        using var directory = new TemporaryDirectory("trackers");
+        var path = directory.Combine("state", "registry.db");
+        using var service = EnrollmentRegistry.Open(path, create: true);
+        using var nurse = EnrollmentRegistry.Open(path, create: true);
+        var trackers = new RegistryEnrolledTrackers(service, "S1");
+        var before = trackers.Version;
+
+        nurse.Enroll(Request(Address(1)));
+        Thread.Sleep(RegistryEnrolledTrackers.DefaultPollInterval * 2);
+
+        Assert.NotEqual(before, trackers.Version);
+        Assert.Single(trackers.List());
     }
 
     [Fact]
@@ -127,7 +144,7 @@ public class RegistryEnrolledTrackersTests
         var path = directory.Combine("registry.db");
         using var registry = EnrollmentRegistry.Open(path, create: true);
         registry.Enroll(Request(Address(1)));
-        var trackers = new RegistryEnrolledTrackers(registry, "S1");
+        var trackers = new RegistryEnrolledTrackers(registry, "S1", TimeSpan.Zero);
         Assert.Single(trackers.List());
 
         Sql(path, "UPDATE enrollments SET address = 'garbage'");
