@@ -87,6 +87,12 @@ public sealed partial class SimulatedCentral
         {
             // Disposed.
         }
+        catch (Exception ex)
+        {
+            // A broken simulation: the event stream ends with the failure, as a backend that went away (the supervisor's view).
+            _events.Writer.TryComplete(ex);
+            throw;
+        }
     }
 
     /// <summary>

@@ -507,6 +507,11 @@ public sealed partial class SimulatedCentral : IBleCentral
         {
             // The stop above.
         }
+        catch (Exception ex) when (_events.Reader.Completion.IsCompleted)
+        {
+            // Already reported: the loop completed Events with it.
+            GC.KeepAlive(ex);
+        }
 
         var ended = new List<SimulatedSubscription>();
         lock (_gate)

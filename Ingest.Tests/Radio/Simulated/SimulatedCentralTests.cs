@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Ingest.Pipeline.Intake;
 using Ingest.Pipeline.Intake.Radio;
+using Ingest.Pipeline.Profiles;
 using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Simulation.Radio;
 using static Ingest.Tests.Radio.Simulated.RadioHarness;
@@ -284,6 +285,7 @@ public sealed class SimulatedCentralTests
         await central.StartAsync(default);
 
         Assert.Equal(Profiles.Count, central.Peripherals.Count);
+        var matcher = new ProfileMatcher(Profiles);
         for (var i = 0; i < central.FleetPeripheralIds.Count; i++)
         {
             var profile = Profile(central.Trackers[i].ProfileId);
@@ -304,6 +306,9 @@ public sealed class SimulatedCentralTests
                 Assert.True(peripheral.ManufacturerData.ContainsKey((ushort)company), $"{profile.Id}: no manufacturer data for {company}");
             }
 
+            // The supervisor's own matcher picks this tracker's profile from its advertisement (the example IMU too: its name).
+            Assert.Equal(profile.Id, matcher.MatchAdvertisement(peripheral.Name, peripheral.ServiceUuids, peripheral.ManufacturerData.Keys)?.Id);
+
             await central.ConnectAsync(id, default);
             var characteristics = await CharacteristicsAsync(central, id);
             foreach (var stream in profile.Streams)
@@ -316,6 +321,7 @@ public sealed class SimulatedCentralTests
             var firmware = Encoding.UTF8.GetString(await central.ReadAsync(characteristics.Single(c => c.Uuid == Sig(0x2A26)), default));
             Assert.Matches(match.ModelNumberPattern ?? new Regex("."), model);
             Assert.Matches(match.FirmwareRevisionPattern ?? new Regex("."), firmware);
+            Assert.Null(ProfileMatcher.CheckDeviceInformation(profile, model, firmware));
             Assert.InRange((await central.ReadAsync(characteristics.Single(c => c.Uuid == Sig(0x2A19)), default))[0], 0, 100);
         }
     }
@@ -429,5 +435,5 @@ public sealed class SimulatedCentralTests
         Assert.Contains("AA:BB:CC:DD:EE:FF", error.Message, StringComparison.Ordinal);
     }
 
-    private static Guid Sig(ushort value) => Guid.Parse(Ingest.Pipeline.Profiles.BleUuid.FromShort(value));
+    private static Guid Sig(ushort value) => Guid.Parse(BleUuid.FromShort(value));
 }
