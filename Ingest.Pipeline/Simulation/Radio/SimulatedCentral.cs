@@ -507,10 +507,9 @@ public sealed partial class SimulatedCentral : IBleCentral
         {
             // The stop above.
         }
-        catch (Exception ex) when (_events.Reader.Completion.IsCompleted)
+        catch (Exception) when (_events.Reader.Completion.IsCompleted)
         {
             // Already reported: the loop completed Events with it.
-            GC.KeepAlive(ex);
         }
 
         var ended = new List<SimulatedSubscription>();

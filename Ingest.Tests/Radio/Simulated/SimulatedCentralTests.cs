@@ -5,6 +5,7 @@ using Ingest.Pipeline.Intake.Radio;
 using Ingest.Pipeline.Profiles;
 using Ingest.Pipeline.Simulation.Fleet;
 using Ingest.Pipeline.Simulation.Radio;
+using Ingest.Tests.Pipeline.Simulation.Fleet;
 using static Ingest.Tests.Radio.Simulated.RadioHarness;
 
 namespace Ingest.Tests.Radio.Simulated;
@@ -324,6 +325,48 @@ public sealed class SimulatedCentralTests
             Assert.Null(ProfileMatcher.CheckDeviceInformation(profile, model, firmware));
             Assert.InRange((await central.ReadAsync(characteristics.Single(c => c.Uuid == Sig(0x2A19)), default))[0], 0, 100);
         }
+    }
+
+    [Fact]
+    public async Task EveryProfileThroughTheRadio_EveryStreamDecodesWithoutRejection()
+    {
+        var clock = new ManualTimeProvider();
+        await using var central = Create(clock, new SimulatedFleetOptions { TrackerCount = Profiles.Count }, adapters: ["hci0", "hci1"]);
+        await central.StartAsync(default);
+        var channel = System.Threading.Channels.Channel.CreateBounded<Notification>(100_000);
+        var pool = new NotificationBufferPool();
+        for (var i = 0; i < central.FleetPeripheralIds.Count; i++)
+        {
+            // The supervisor's handle for fleet tracker i is i + 1, as the fleet's own DeviceHandle: FleetHarness maps it back.
+            var target = new NotificationTarget(new DeviceHandle(i + 1), pool, channel.Writer, clock);
+            await central.ConnectAsync(central.FleetPeripheralIds[i], default);
+            await SetUpAsync(central, central.FleetPeripheralIds[i], Profile(central.Trackers[i].ProfileId), target);
+        }
+
+        await RunAsync(central, clock, TimeSpan.FromSeconds(150));
+        var received = new List<Received>();
+        while (channel.Reader.TryRead(out var n))
+        {
+            if (n.Characteristic != PmdControlPoint)
+            {
+                received.Add(new Received(false, n.Device, n.Characteristic, n.HubTimeNs, n.Payload.ToArray(), default));
+            }
+
+            n.Release();
+        }
+
+        var decoded = FleetHarness.Decode(central.Trackers, received);
+        Assert.Empty(decoded.Rejected.Select(r => $"{r.Reason}: {r.Detail}"));
+        foreach (var tracker in central.Trackers)
+        {
+            foreach (var stream in Profile(tracker.ProfileId).Streams)
+            {
+                Assert.True(decoded.Streams.TryGetValue((tracker.Device, stream.Id), out var decoder), $"{tracker.ProfileId}/{stream.Id} delivered nothing");
+                Assert.True(decoder.Counters.Samples > 0, $"{tracker.ProfileId}/{stream.Id} decoded no rows");
+            }
+        }
+
+        Assert.Equal(0, pool.Outstanding);
     }
 
     [Fact]
