@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Ingest.Gateway.Cli;
 using Ingest.Gateway.Configuration;
+using Ingest.Pipeline.Intake.Radio;
 using Ingest.Gateway.Telemetry;
 using Ingest.Pipeline.Profiles;
 using Ingest.Pipeline.Publishing.Mqtt;
@@ -40,7 +41,9 @@ internal sealed class HubHost
     private readonly TextWriter _error;
     private readonly bool _terminal;
     private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _outputLock = new();
     private int _signals;
+    private int _statusWidth;
 
     public HubHost(GatewaySettings settings, TimeSpan? duration, TextWriter output, TextWriter error, bool terminal)
     {
@@ -61,9 +64,17 @@ internal sealed class HubHost
         await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
         await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
             : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
-        var profileNames = fleetOptions.ProfileIds ?? profiles.Select(static p => p.Id).ToArray();
-        await _out.WriteLineAsync($"intake: simulator, {fleetOptions.TrackerCount} virtual tracker(s), seed {fleetOptions.Seed}, " +
-            $"profiles {string.Join(", ", profileNames.Distinct().Take(fleetOptions.TrackerCount))} (there is no radio yet: it comes with issue 10)").ConfigureAwait(false);
+        await using var intake = HubIntake.Simulated(_settings, profiles, Log);
+        await _out.WriteLineAsync(intake.Description).ConfigureAwait(false);
+        try
+        {
+            await intake.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BleUnavailableException ex)
+        {
+            await _error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.RadioUnavailable;
+        }
 
         var startedAt = DateTimeOffset.UtcNow;
         if (_settings.Broker is not { } brokerOptions)
@@ -72,7 +83,7 @@ internal sealed class HubHost
             await using (outbox.ConfigureAwait(false))
             {
                 await _out.WriteLineAsync($"destination: no broker configured (--broker URL or Broker:Url), writing each batch as an Arrow file under {_settings.OutboxDirectory}").ConfigureAwait(false);
-                return await RunServiceAsync(profiles, outbox, mqtt: null).ConfigureAwait(false);
+                return await RunServiceAsync(intake, outbox, mqtt: null).ConfigureAwait(false);
             }
         }
 
@@ -95,18 +106,17 @@ internal sealed class HubHost
             var destination = await MqttBatchPublisher.CreateAsync(mqtt, hub).ConfigureAwait(false);
             await using (destination.ConfigureAwait(false))
             {
-                return await RunServiceAsync(profiles, destination, mqtt).ConfigureAwait(false);
+                return await RunServiceAsync(intake, destination, mqtt).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<int> RunServiceAsync(IReadOnlyList<FirmwareProfile> profiles, IBatchPublisher destination, MqttPublisher? mqtt)
+    private async Task<int> RunServiceAsync(HubIntake intake, IBatchPublisher destination, MqttPublisher? mqtt)
     {
-        var fleet = new SimulatedFleet(profiles, _settings.Simulator);
         IngestService service;
         try
         {
-            service = IngestService.Start(_settings.Ingest, fleet, new SimulatedAdmission(profiles), _settings.Spool, destination, _settings.Encoding);
+            service = IngestService.Start(_settings.Ingest, intake.Supervisor, intake.Supervisor, _settings.Spool, destination, _settings.Encoding);
         }
         catch (ArgumentException ex)
         {
@@ -195,7 +205,6 @@ internal sealed class HubHost
         var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
         var deadline = _duration is { } duration ? Task.Delay(duration) : Task.Delay(Timeout.InfiniteTimeSpan);
         var previous = service.Status;
-        var width = 0;
         while (true)
         {
             var tick = Task.Delay(refresh);
@@ -218,15 +227,35 @@ internal sealed class HubHost
             var now = service.Status;
             var line = StatusText.Line(now, previous);
             previous = now;
+            lock (_outputLock)
+            {
+                if (_terminal)
+                {
+                    // Redraw in place; pad over a longer previous line.
+                    _out.Write("\r" + line.PadRight(_statusWidth));
+                    _statusWidth = line.Length;
+                }
+                else
+                {
+                    _out.WriteLine(now.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line.TrimStart());
+                }
+            }
+        }
+    }
+
+    /// <summary>One line from the radio (a tracker connected, an adapter recovered), above the live status line on a terminal.</summary>
+    private void Log(string line)
+    {
+        lock (_outputLock)
+        {
             if (_terminal)
             {
-                // Redraw in place; pad over a longer previous line.
-                await _out.WriteAsync("\r" + line.PadRight(width)).ConfigureAwait(false);
-                width = line.Length;
+                _out.WriteLine("\r" + line.PadRight(_statusWidth));
+                _statusWidth = 0;
             }
             else
             {
-                await _out.WriteLineAsync(now.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line.TrimStart()).ConfigureAwait(false);
+                _out.WriteLine(DateTimeOffset.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line);
             }
         }
     }

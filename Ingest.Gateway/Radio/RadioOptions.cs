@@ -30,7 +30,7 @@ public sealed record RadioOptions
     /// <summary>Longest wait for GATT service resolution after connecting.</summary>
     public TimeSpan ServicesResolveTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>A stream with a nominal rate that delivers nothing for this long (or ten sample periods, if longer) is restarted.</summary>
+    /// <summary>A stream with a nominal rate that delivers nothing for this long (or three sample periods, if longer) is restarted.</summary>
     public TimeSpan StreamStallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>No advertisement at all for this long, while discovering with enrolled trackers away, means a wedged adapter: power-cycle it.</summary>

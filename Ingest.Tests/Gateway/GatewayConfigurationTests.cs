@@ -51,7 +51,7 @@ public class GatewayConfigurationTests
     [InlineData("--health-interval", "100ms", "error: Health:Interval is '100ms' (from --health-interval); set it from 1s to 1h")]
     [InlineData("--broker", "http://x", "error: Broker:Url is 'http://x' (from --broker); ")]
     [InlineData("--require-receipts", "true", "error: Pipeline:RequireReceipts is 'true' (from --require-receipts); receipts come from the platform over MQTT")]
-    [InlineData("--simulate", "0", "error: Simulator:Trackers is '0' (from --simulate); set it from 1 to 10000")]
+    [InlineData("--simulate", "0", "error: Simulator:Trackers is '0' (from --simulate); set it from 1 to 256")]
     public async Task Run_BadCommandLineValue_OneLineNamingKeyAndSource_ExitsTwo(string option, string value, string expected)
     {
         var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-bad"), option, value]);

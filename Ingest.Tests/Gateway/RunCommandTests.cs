@@ -13,8 +13,8 @@ public class RunCommandTests
         var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "5s", "--data-dir", data]);
 
         Assert.True(exit == 0, output);
-        Assert.Contains("intake: simulator, 3 virtual tracker(s)", output, StringComparison.Ordinal);
-        Assert.Contains("there is no radio yet", output, StringComparison.Ordinal);
+        Assert.Contains("intake: simulated radio (1 adapter(s)), 3 virtual tracker(s) enrolled as sim-001", output, StringComparison.Ordinal);
+        Assert.Contains("radio: tracker sim-003 connected", output, StringComparison.Ordinal);
         Assert.Contains("spool: new, in " + Path.Combine(data, "spool"), output, StringComparison.Ordinal);
         Assert.Contains("summary after", output, StringComparison.Ordinal);
         Assert.Contains("nothing left unsent", output, StringComparison.Ordinal);
