@@ -34,7 +34,13 @@ internal sealed partial class BlueZCentral
         switch (queued.Signal)
         {
             case OwnerChangedSignal owner:
-                await HandleOwnerChangedAsync(owner.NewOwner, cancellationToken).ConfigureAwait(false);
+                // An owner change older than the snapshot we hold is already reflected in it (BlueZ started just
+                // before we loaded): handling it would announce a restart that did not happen.
+                if (queued.Sequence > Volatile.Read(ref _snapshotSequence))
+                {
+                    await HandleOwnerChangedAsync(owner.NewOwner, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             case ConnectionClosedSignal:
                 if (Volatile.Read(ref _disposed) == 0)

@@ -241,6 +241,19 @@ public sealed class BlueZCentralTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Pair_BondsAndMarksTheTrackerTrusted()
+    {
+        await using var rig = await BlueZRig.StartAsync();
+        await rig.NextAsync(BleEventKind.PeripheralAdded);
+
+        await rig.Central.PairAsync(rig.Tracker, CancellationToken.None);
+        await rig.Central.PairAsync(rig.Tracker, CancellationToken.None); // AlreadyExists is success
+
+        Assert.True((await rig.NextAsync(BleEventKind.PeripheralChanged)).Peripheral!.Paired);
+        Assert.Contains("Set /org/bluez/hci0/dev_A0_9E_1A_0A_1B_2C org.bluez.Device1.Trusted True", rig.Mock.CallLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PowerOff_DropsLinksAndChangesTheAdapter_ThenConnectIsNotReady()
     {
         await using var rig = await BlueZRig.StartAsync();
