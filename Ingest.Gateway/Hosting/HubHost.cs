@@ -163,7 +163,10 @@ internal sealed class HubHost
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
 
         var statusWriter = intake.Registry is { } registry ? new DeviceStatusWriter(registry, intake.Profiles, Log) : null;
-        var why = await ShowUntilStoppedAsync(service, intake, statusWriter).ConfigureAwait(false);
+        var audit = intake.Registry is { } audited ? new HubAudit(audited, _settings.Ingest.HubId, Log) : null;
+        audit?.RecordConfiguration(_settings);
+        audit?.RecordRecovery(service.Recovery);
+        var why = await ShowUntilStoppedAsync(service, intake, statusWriter, audit).ConfigureAwait(false);
         if (_terminal)
         {
             await _out.WriteLineAsync().ConfigureAwait(false);
@@ -186,6 +189,7 @@ internal sealed class HubHost
         var final = service.Status;
         failure ??= final.Failure;
         statusWriter?.Write(intake.Supervisor.Status, final, DateTimeOffset.UtcNow, stopping: true);
+        audit?.RecordQuarantine(final, DateTimeOffset.UtcNow, stopping: true);
         if (reporter is not null)
         {
             // Also after a failure: "stopped" with its "failure" field says more than the last "online" would.
@@ -216,7 +220,7 @@ internal sealed class HubHost
     }
 
     /// <summary>Shows the status until a signal, the duration or a failure; returns why it stopped.</summary>
-    private async Task<string> ShowUntilStoppedAsync(IngestService service, HubIntake intake, DeviceStatusWriter? statusWriter)
+    private async Task<string> ShowUntilStoppedAsync(IngestService service, HubIntake intake, DeviceStatusWriter? statusWriter, HubAudit? audit)
     {
         var nextDeviceStatus = DateTimeOffset.UtcNow;
         var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
@@ -246,6 +250,7 @@ internal sealed class HubHost
             if (statusWriter is not null && now.At >= nextDeviceStatus)
             {
                 statusWriter.Write(radio, now, now.At);
+                audit?.RecordQuarantine(now, now.At, stopping: false);
                 nextDeviceStatus = now.At + DeviceStatusWriter.Interval;
             }
 

@@ -54,6 +54,8 @@ public sealed partial class BlueZToOutboxTests
             await mock.NotifyAsync(strap, BlueZMock.HeartRateMeasurement, [0x00, bpm]);
         }
 
+        // A frame cut short (flags say a 16-bit heart rate; one byte follows): quarantined, and audited at stop.
+        await mock.NotifyAsync(strap, BlueZMock.HeartRateMeasurement, [0x01, 0x50]);
         await Task.Delay(TimeSpan.FromSeconds(1));
         await hub.SignalAsync(15);
         var exit = await hub.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -72,6 +74,16 @@ public sealed partial class BlueZToOutboxTests
         Assert.Empty(await mock.WritesAsync(neighbour, BlueZMock.PmdControl));
         var (verified, verifyOutput) = await GatewayProcess.RunAsync(["audit", "verify", "--data-dir", data.Path]);
         Assert.True(verified == 0, verifyOutput);
+        var (listed, trail) = await GatewayProcess.RunAsync(["audit", "list", "--data-dir", data.Path]);
+        Assert.True(listed == 0, trail);
+        Assert.Contains("nurse-e2e", trail, StringComparison.Ordinal);
+        foreach (var action in (string[])["enroll", "config-change", "admission-refused", "quarantine"])
+        {
+            Assert.Contains(action, trail, StringComparison.Ordinal);
+        }
+
+        string[] auditSecrets = [Address, NeighbourAddress, "0A1B2C3D"];
+        Assert.All(auditSecrets, secret => Assert.DoesNotContain(secret, trail, StringComparison.OrdinalIgnoreCase));
 
         // Nothing that leaves the hub carries the address, the name or its serial: not the output, not a file name,
         // not a byte of the outbox or the spool (the registry in state/ is the one place that knows the address).
