@@ -96,6 +96,21 @@ public class RadioSupervisorTests
     }
 
     [Fact]
+    public async Task NoAdvertisementForLong_WhileAnEnrolledTrackerIsAway_PowerCyclesTheAdapter()
+    {
+        var (central, enrollment) = SupervisorRig.SimulatedRoom(["sig-health-thermometer"]);
+        await using var rig = new SupervisorRig(central, enrollment, SupervisorRig.FastOptions with { AdvertisementSilence = TimeSpan.FromSeconds(1) });
+        await rig.WaitForAsync(() => rig.ConnectsOf("sim-001") == 1, "connected");
+
+        await central.SetInRangeAsync(central.FleetPeripheralIds[0], false);
+
+        await rig.WaitForAsync(() => rig.Supervisor.Status.AdapterRecoveries >= 1, "a power-cycle after a second without advertisements");
+        Assert.Contains(rig.Log, line => line.Contains("no advertisement heard", StringComparison.Ordinal));
+        await central.SetInRangeAsync(central.FleetPeripheralIds[0], true);
+        await rig.WaitForAsync(() => rig.ConnectsOf("sim-001") >= 2, "connected again once back in range");
+    }
+
+    [Fact]
     public async Task APoweredOffAdapter_IsPoweredOn_AndItsTrackersReconnect()
     {
         var (central, enrollment) = SupervisorRig.SimulatedRoom(["sig-health-thermometer"]);

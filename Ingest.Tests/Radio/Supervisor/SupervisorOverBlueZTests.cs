@@ -51,8 +51,11 @@ public sealed class SupervisorOverBlueZTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _data.Dispose();
 
+    // The mock strap sends only what a test tells it to, so stream-stall restarts (which rewrite the START commands) are
+    // off unless a test is about them.
     private SupervisorRig Start(RadioOptions? options = null) =>
-        new(new BlueZCentral(new BlueZOptions { BusAddress = _mock.Address }), new RegistryEnrolledTrackers(_registry, "demo"), options);
+        new(new BlueZCentral(new BlueZOptions { BusAddress = _mock.Address }), new RegistryEnrolledTrackers(_registry, "demo"),
+            options ?? SupervisorRig.FastOptions with { StreamStallTimeout = TimeSpan.FromHours(1) });
 
     private async Task<int> StartWritesAsync() => (await _mock.WritesAsync(_enrolled, BlueZMock.PmdControl)).Count;
 
@@ -140,6 +143,44 @@ public sealed class SupervisorOverBlueZTests : IAsyncLifetime, IDisposable
 
         _enrolled = await _mock.AddPolarH10Async(_adapter, EnrolledAddress);
         await rig.WaitForAsync(() => rig.ConnectsOf(_pseudonym) == 2, "connected again once it is back", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task AStreamThatStopsDelivering_IsRestarted_ResubscribedWithItsStartWritesRepeated_OnTheSameLink()
+    {
+        await using var rig = Start(SupervisorRig.FastOptions with { StreamStallTimeout = TimeSpan.FromSeconds(1) });
+        await rig.WaitForAsync(() => rig.ConnectsOf(_pseudonym) == 1, "connected");
+
+        // The strap sends nothing: the PMD data stream (ECG 130 Hz, ACC 200 Hz) is silent past a second.
+        await rig.WaitForAsync(() => rig.Tracker(_pseudonym).StreamRestarts >= 1, "a stream restart");
+        await rig.WaitForAsync(() => StartWritesAsync().Result >= 4, "the START writes repeated by the restart");
+        Assert.Equal(1, rig.ConnectsOf(_pseudonym));
+        Assert.Equal(0, rig.CountEvents(_pseudonym, DeviceEventKind.Disconnected));
+
+        // Still subscribed: a notification now arrives.
+        var handle = rig.HandleOf(_pseudonym);
+        await _mock.NotifyAsync(_enrolled, BlueZMock.PmdData, [0x00, 1, 2, 3, 4, 5, 6, 7, 8, 0x00, 0x10, 0x20, 0x30]);
+        await rig.WaitForAsync(() => rig.NotificationsOf(handle) >= 1, "data after the restart");
+    }
+
+    [Fact]
+    public async Task Scan_ShowsTheTrackersWithTheirProfile_SignalAndEnrollment()
+    {
+        var environment = new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = _mock.Address };
+
+        var (exit, output) = await Gateway.Gateway.RunAsync(["scan", "--duration", "2s", "--data-dir", _data.Path], environment);
+
+        Assert.True(exit == 0, output);
+        var enrolledRow = output.Split('\n').Single(line => line.StartsWith(EnrolledAddress, StringComparison.Ordinal));
+        Assert.Contains("-58 dBm", enrolledRow, StringComparison.Ordinal);
+        Assert.Contains("polar-h10", enrolledRow, StringComparison.Ordinal);
+        Assert.Contains($"P-0001 ({_pseudonym})", enrolledRow, StringComparison.Ordinal);
+        var neighbourRow = output.Split('\n').Single(line => line.StartsWith(NeighbourAddress, StringComparison.Ordinal));
+        Assert.Contains("polar-h10", neighbourRow, StringComparison.Ordinal);
+        Assert.EndsWith("no", neighbourRow.TrimEnd(), StringComparison.Ordinal);
+
+        // Scan listens only: it connected nothing.
+        Assert.All(_mock.CallLog.Split('\n'), line => Assert.DoesNotContain(" Connect ", line, StringComparison.Ordinal));
     }
 
     [Fact]
