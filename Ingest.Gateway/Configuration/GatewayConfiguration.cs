@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Ingest.Gateway.Cli;
+using Ingest.Gateway.Radio;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Pipeline.Service;
@@ -71,6 +72,8 @@ internal static class GatewayConfiguration
         "Pipeline:ShutdownGrace", "Pipeline:RequireReceipts", "Pipeline:ReceiptTimeout", "Pipeline:ChannelCapacity",
         "Health:Interval",
         "Simulator:Trackers", "Simulator:Seed", "Simulator:Profiles",
+        "Radio:Backend", "Radio:BusAddress", "Radio:MaxConnectionsPerAdapter", "Radio:ReconnectMaxDelay",
+        "Radio:StreamStallTimeout", "Radio:AdvertisementSilence",
     ];
 
     /// <summary>Keys that may also be given as a JSON array (<c>"PinSha256": ["…", "…"]</c>).</summary>
@@ -279,6 +282,7 @@ internal static class GatewayConfiguration
             }
 
             var profiles = List("Simulator:Profiles");
+            var (backend, radio, busAddress) = ReadRadio();
             return new GatewaySettings
             {
                 DataDirectory = Path.GetFullPath(dataDirectory),
@@ -289,7 +293,53 @@ internal static class GatewayConfiguration
                 Broker = broker,
                 HealthInterval = health,
                 Simulator = new SimulatedFleetOptions { TrackerCount = trackers, Seed = seed, ProfileIds = profiles },
+                RadioBackend = backend,
+                Radio = radio,
+                BusAddress = busAddress,
             };
+        }
+
+        /// <summary>
+        /// The radio: BlueZ by default; the simulator when <c>Radio:Backend</c> says so, or when only
+        /// <c>Simulator:Trackers</c> is given (<c>--simulate N</c>).
+        /// </summary>
+        private (RadioBackend Backend, RadioOptions Options, string? BusAddress) ReadRadio()
+        {
+            var backendText = String("Radio:Backend");
+            RadioBackend backend;
+            if (backendText is null)
+            {
+                backend = root["Simulator:Trackers"] is null ? RadioBackend.BlueZ : RadioBackend.Simulator;
+            }
+            else if (!Enum.TryParse(backendText, ignoreCase: true, out backend) || !Enum.IsDefined(backend) || int.TryParse(backendText, out _))
+            {
+                throw Bad("Radio:Backend", "use bluez (the hub's Bluetooth adapter) or simulator (virtual trackers)");
+            }
+
+            var options = new RadioOptions
+            {
+                MaxConnectionsPerAdapter = Int("Radio:MaxConnectionsPerAdapter") ?? RadioOptions.DefaultMaxConnectionsPerAdapter,
+                ReconnectMaxDelay = Duration("Radio:ReconnectMaxDelay") ?? new RadioOptions().ReconnectMaxDelay,
+                StreamStallTimeout = Duration("Radio:StreamStallTimeout") ?? new RadioOptions().StreamStallTimeout,
+                AdvertisementSilence = Duration("Radio:AdvertisementSilence") ?? new RadioOptions().AdvertisementSilence,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                var key = ex.Message.Split(' ', 2)[0];
+                throw new CliException($"{ex.Message} ({Source(key)}); change it (docs/configuration.md)");
+            }
+
+            var bus = String("Radio:BusAddress");
+            if (bus is not null && !bus.StartsWith("unix:", StringComparison.Ordinal) && !bus.StartsWith("tcp:", StringComparison.Ordinal))
+            {
+                throw Bad("Radio:BusAddress", "give a D-Bus address such as unix:path=/var/run/dbus/system_bus_socket (or leave it out for the system bus)");
+            }
+
+            return (backend, options, bus);
         }
 
         /// <summary>Every key given a value, with the value (secrets masked) and where it came from.</summary>

@@ -1,3 +1,4 @@
+using Ingest.Gateway.Radio;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Pipeline.Service;
@@ -5,6 +6,16 @@ using Ingest.Pipeline.Spool;
 using Ingest.Pipeline.Simulation.Fleet;
 
 namespace Ingest.Gateway.Configuration;
+
+/// <summary>Where trackers come from (<c>Radio:Backend</c>).</summary>
+internal enum RadioBackend
+{
+    /// <summary>The hub's Bluetooth adapter, through BlueZ on the system D-Bus.</summary>
+    BlueZ,
+
+    /// <summary>Virtual trackers behind a simulated radio (<c>--simulate N</c>).</summary>
+    Simulator,
+}
 
 /// <summary>
 /// Everything <c>wearable-ingest run</c> needs, resolved from the JSON file, the environment and the command line and
@@ -38,6 +49,15 @@ internal sealed record GatewaySettings
 
     /// <summary>The simulated fleet (until the radio lands, issue 10, the only intake).</summary>
     public required SimulatedFleetOptions Simulator { get; init; }
+
+    /// <summary>Where trackers come from: the hub's Bluetooth adapter through BlueZ, or the simulated radio.</summary>
+    public RadioBackend RadioBackend { get; init; } = RadioBackend.BlueZ;
+
+    /// <summary>How the radio supervisor keeps trackers streaming.</summary>
+    public RadioOptions Radio { get; init; } = new();
+
+    /// <summary>The D-Bus address of BlueZ's bus (<c>Radio:BusAddress</c>), or null for DBUS_SYSTEM_BUS_ADDRESS / the system bus.</summary>
+    public string? BusAddress { get; init; }
 
     /// <summary>The keys that were given a value (file, environment, command line), for <c>run --check-config</c>.</summary>
     public IReadOnlyList<ConfiguredValue> Sources { get; init; } = [];
