@@ -213,6 +213,25 @@ public sealed class PolarPmdFrameTypeTests
     }
 
     [Fact]
+    public void ProfileLoader_BadFrameTypeInAProfile_NamesTheFileAndTheFullJsonPath()
+    {
+        using var folder = new Ingest.Tests.Support.TemporaryDirectory("pmd-profile");
+        var profile = Path.Combine(folder.Path, "profile.json");
+        File.WriteAllText(profile, """
+            { "id": "pmd-bad", "version": "1.0.0", "name": "bad", "match": { "manufacturerId": 107 }, "streams": [
+              { "id": "acc", "service": "fb005c80-02e7-f387-1cad-8acd2d8df0c8", "characteristic": "fb005c82-02e7-f387-1cad-8acd2d8df0c8",
+                "decoder": "polar-pmd", "nominalRateHz": 52,
+                "settings": { "measurement": "acc", "sampleRateHz": 52, "frameTypes": [ { "type": 1, "columns": ["x", "y", "z"] }, { "type": 3, "columns": ["x", "y", "z"] } ] },
+                "columns": [ { "name": "x", "type": "int16" } ] } ] }
+            """);
+
+        var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load(folder.Path));
+
+        Assert.Equal("$.streams[0].settings.frameTypes[1].type", error.JsonPath);
+        Assert.Contains("acc frames of raw 3 are not supported; supported: raw 0, 1, 2; compressed 0, 1", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_MultiTypeStreamFrames_AllocateNothing()
     {
         var decoder = Create(AccAll);
