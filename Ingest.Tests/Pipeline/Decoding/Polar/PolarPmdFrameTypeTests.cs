@@ -216,7 +216,8 @@ public sealed class PolarPmdFrameTypeTests
     public void ProfileLoader_BadFrameTypeInAProfile_NamesTheFileAndTheFullJsonPath()
     {
         using var folder = new Ingest.Tests.Support.TemporaryDirectory("pmd-profile");
-        var profile = Path.Combine(folder.Path, "profile.json");
+        var profileFolder = Directory.CreateDirectory(Path.Combine(folder.Path, "pmd-bad")).FullName;
+        var profile = Path.Combine(profileFolder, "profile.json");
         File.WriteAllText(profile, """
             { "id": "pmd-bad", "version": "1.0.0", "name": "bad", "match": { "manufacturerId": 107 }, "streams": [
               { "id": "acc", "service": "fb005c80-02e7-f387-1cad-8acd2d8df0c8", "characteristic": "fb005c82-02e7-f387-1cad-8acd2d8df0c8",
@@ -225,7 +226,7 @@ public sealed class PolarPmdFrameTypeTests
                 "columns": [ { "name": "x", "type": "int16" } ] } ] }
             """);
 
-        var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load(folder.Path));
+        var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load(profileFolder));
 
         Assert.Equal("$.streams[0].settings.frameTypes[1].type", error.JsonPath);
         Assert.Contains("acc frames of raw 3 are not supported; supported: raw 0, 1, 2; compressed 0, 1", error.Problem, StringComparison.Ordinal);
