@@ -372,6 +372,7 @@ internal sealed partial class IngestService
         }
 
         ClockRows.Append(clock.Columns, kind, estimate);
+        _metrics.ClockRows++;
     }
 
     private void AppendGap(ServiceStream gaps, long startNs, long endNs, GapReason reason)
