@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the third-party peers the tests start (idempotent): mosquitto from Debian, and the
+# Installs the third-party peers the tests start (idempotent): mosquitto, dbus and python3-dbusmock from Debian, and the
 # apache-arrow JS reader and aedes broker from npm (Ingest.Tests/Peers/node). The tests start them on free loopback ports.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,6 +8,12 @@ need_apt=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# BlueZ tests: a private dbus-daemon and python-dbusmock playing BlueZ. Debian's /usr/bin/python3 must import them
+# (the pyenv python3 on PATH cannot; the tests call /usr/bin/python3 explicitly).
+command -v dbus-daemon >/dev/null 2>&1 || need_apt+=(dbus)
+if ! /usr/bin/python3 -c 'import dbus, gi, dbusmock' >/dev/null 2>&1; then
+  need_apt+=(python3-dbusmock python3-dbus python3-gi)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-peers: need root to apt-get install ${need_apt[*]}" >&2

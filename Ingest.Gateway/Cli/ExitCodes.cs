@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary><c>run</c>: the broker could not be reached at start (an outage later never stops the hub: it keeps spooling).</summary>
     public const int BrokerUnreachable = 3;
+
+    /// <summary><c>run</c>, <c>scan</c>: no Bluetooth radio to use (BlueZ is not running, or the bus cannot be reached); the reason is printed.</summary>
+    public const int RadioUnavailable = 4;
 }

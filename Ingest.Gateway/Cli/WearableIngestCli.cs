@@ -18,6 +18,11 @@ internal static class WearableIngestCli
         root.Add(ArrowInspectCommand.Create());
         root.Add(BrokerCheckCommand.Create());
         root.Add(ReceiveCommand.Create());
+        root.Add(ScanCommand.Create());
+        root.Add(EnrollCommand.Create());
+        root.Add(UnenrollCommand.Create());
+        root.Add(DevicesCommand.Create());
+        root.Add(AuditCommand.Create());
         return root;
     }
 

@@ -51,8 +51,11 @@ internal static class GatewayConfiguration
     /// <summary>Longest health interval: an hour; longer and the status says little about now.</summary>
     public static readonly TimeSpan MaxHealthInterval = TimeSpan.FromHours(1);
 
-    /// <summary>Most simulated trackers: the fleet's own limit.</summary>
-    public const int MaxSimulatedTrackers = 10_000;
+    /// <summary>
+    /// Most simulated trackers: <c>run --simulate</c> puts them behind the simulated radio, whose 8 adapters hold 32 links
+    /// each (the supervisor's own per-adapter limit). Load beyond a hub's size is the pipeline harness's job.
+    /// </summary>
+    public const int MaxSimulatedTrackers = Pipeline.Simulation.Radio.SimulatedCentralOptions.MaxAdapters * RadioOptions.MaxConnectionsLimit;
 
     /// <summary>Smallest spool segment: one page; the spool's own lower bound (<see cref="SpoolOptions.Validate"/>).</summary>
     public const long MinSpoolSegmentBytes = 4096;

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Ingest.Gateway.Cli;
 using Ingest.Gateway.Configuration;
+using Ingest.Gateway.Registry;
+using Ingest.Pipeline.Intake.Radio;
 using Ingest.Gateway.Telemetry;
 using Ingest.Pipeline.Profiles;
 using Ingest.Pipeline.Publishing.Mqtt;
@@ -40,7 +42,9 @@ internal sealed class HubHost
     private readonly TextWriter _error;
     private readonly bool _terminal;
     private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _outputLock = new();
     private int _signals;
+    private int _statusWidth;
 
     public HubHost(GatewaySettings settings, TimeSpan? duration, TextWriter output, TextWriter error, bool terminal)
     {
@@ -54,16 +58,37 @@ internal sealed class HubHost
     public async Task<int> RunAsync()
     {
         var profiles = LoadProfiles();
-        var fleetOptions = _settings.Simulator;
-        CheckSimulatorProfiles(profiles, fleetOptions);
+        var simulated = _settings.RadioBackend == RadioBackend.Simulator;
+        if (simulated)
+        {
+            CheckSimulatorProfiles(profiles, _settings.Simulator);
+        }
         var hub = _settings.Ingest;
         Directory.CreateDirectory(_settings.DataDirectory);
         await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
         await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
             : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
-        var profileNames = fleetOptions.ProfileIds ?? profiles.Select(static p => p.Id).ToArray();
-        await _out.WriteLineAsync($"intake: simulator, {fleetOptions.TrackerCount} virtual tracker(s), seed {fleetOptions.Seed}, " +
-            $"profiles {string.Join(", ", profileNames.Distinct().Take(fleetOptions.TrackerCount))} (there is no radio yet: it comes with issue 10)").ConfigureAwait(false);
+        HubIntake intake;
+        try
+        {
+            intake = simulated ? HubIntake.Simulated(_settings, profiles, Log) : HubIntake.BlueZ(_settings, profiles, Log);
+        }
+        catch (RegistryException ex)
+        {
+            throw new CliException($"cannot open the enrollment registry: {ex.Message}");
+        }
+
+        await using var intakeLifetime = intake.ConfigureAwait(false);
+        await _out.WriteLineAsync(intake.Description).ConfigureAwait(false);
+        try
+        {
+            await intake.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BleUnavailableException ex)
+        {
+            await _error.WriteLineAsync($"error: no Bluetooth radio: {ex.Message.TrimEnd('.')}. To try the hub without one, run with --simulate N.").ConfigureAwait(false);
+            return ExitCodes.RadioUnavailable;
+        }
 
         var startedAt = DateTimeOffset.UtcNow;
         if (_settings.Broker is not { } brokerOptions)
@@ -72,7 +97,7 @@ internal sealed class HubHost
             await using (outbox.ConfigureAwait(false))
             {
                 await _out.WriteLineAsync($"destination: no broker configured (--broker URL or Broker:Url), writing each batch as an Arrow file under {_settings.OutboxDirectory}").ConfigureAwait(false);
-                return await RunServiceAsync(profiles, outbox, mqtt: null).ConfigureAwait(false);
+                return await RunServiceAsync(intake, outbox, mqtt: null).ConfigureAwait(false);
             }
         }
 
@@ -95,18 +120,17 @@ internal sealed class HubHost
             var destination = await MqttBatchPublisher.CreateAsync(mqtt, hub).ConfigureAwait(false);
             await using (destination.ConfigureAwait(false))
             {
-                return await RunServiceAsync(profiles, destination, mqtt).ConfigureAwait(false);
+                return await RunServiceAsync(intake, destination, mqtt).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<int> RunServiceAsync(IReadOnlyList<FirmwareProfile> profiles, IBatchPublisher destination, MqttPublisher? mqtt)
+    private async Task<int> RunServiceAsync(HubIntake intake, IBatchPublisher destination, MqttPublisher? mqtt)
     {
-        var fleet = new SimulatedFleet(profiles, _settings.Simulator);
         IngestService service;
         try
         {
-            service = IngestService.Start(_settings.Ingest, fleet, new SimulatedAdmission(profiles), _settings.Spool, destination, _settings.Encoding);
+            service = IngestService.Start(_settings.Ingest, intake.Supervisor, intake.Supervisor, _settings.Spool, destination, _settings.Encoding);
         }
         catch (ArgumentException ex)
         {
@@ -138,7 +162,11 @@ internal sealed class HubHost
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
 
-        var why = await ShowUntilStoppedAsync(service).ConfigureAwait(false);
+        var statusWriter = intake.Registry is { } registry ? new DeviceStatusWriter(registry, intake.Profiles, Log) : null;
+        var audit = intake.Registry is { } audited ? new HubAudit(audited, _settings.Ingest.HubId, Log) : null;
+        audit?.RecordConfiguration(_settings);
+        audit?.RecordRecovery(service.Recovery);
+        var why = await ShowUntilStoppedAsync(service, intake, statusWriter, audit).ConfigureAwait(false);
         if (_terminal)
         {
             await _out.WriteLineAsync().ConfigureAwait(false);
@@ -160,6 +188,8 @@ internal sealed class HubHost
         await reporting.ConfigureAwait(false);
         var final = service.Status;
         failure ??= final.Failure;
+        statusWriter?.Write(intake.Supervisor.Status, final, DateTimeOffset.UtcNow, stopping: true);
+        audit?.RecordQuarantine(final, DateTimeOffset.UtcNow, stopping: true);
         if (reporter is not null)
         {
             // Also after a failure: "stopped" with its "failure" field says more than the last "online" would.
@@ -190,12 +220,12 @@ internal sealed class HubHost
     }
 
     /// <summary>Shows the status until a signal, the duration or a failure; returns why it stopped.</summary>
-    private async Task<string> ShowUntilStoppedAsync(IngestService service)
+    private async Task<string> ShowUntilStoppedAsync(IngestService service, HubIntake intake, DeviceStatusWriter? statusWriter, HubAudit? audit)
     {
+        var nextDeviceStatus = DateTimeOffset.UtcNow;
         var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
         var deadline = _duration is { } duration ? Task.Delay(duration) : Task.Delay(Timeout.InfiniteTimeSpan);
         var previous = service.Status;
-        var width = 0;
         while (true)
         {
             var tick = Task.Delay(refresh);
@@ -216,17 +246,45 @@ internal sealed class HubHost
             }
 
             var now = service.Status;
-            var line = StatusText.Line(now, previous);
+            var radio = intake.Supervisor.Status;
+            if (statusWriter is not null && now.At >= nextDeviceStatus)
+            {
+                statusWriter.Write(radio, now, now.At);
+                audit?.RecordQuarantine(now, now.At, stopping: false);
+                nextDeviceStatus = now.At + DeviceStatusWriter.Interval;
+            }
+
+            var line = StatusText.Line(now, previous) + StatusText.Radio(radio);
             previous = now;
+            lock (_outputLock)
+            {
+                if (_terminal)
+                {
+                    // Redraw in place; pad over a longer previous line.
+                    _out.Write("\r" + line.PadRight(_statusWidth));
+                    _statusWidth = line.Length;
+                }
+                else
+                {
+                    _out.WriteLine(now.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line.TrimStart());
+                }
+            }
+        }
+    }
+
+    /// <summary>One line from the radio (a tracker connected, an adapter recovered), above the live status line on a terminal.</summary>
+    private void Log(string line)
+    {
+        lock (_outputLock)
+        {
             if (_terminal)
             {
-                // Redraw in place; pad over a longer previous line.
-                await _out.WriteAsync("\r" + line.PadRight(width)).ConfigureAwait(false);
-                width = line.Length;
+                _out.WriteLine("\r" + line.PadRight(_statusWidth));
+                _statusWidth = 0;
             }
             else
             {
-                await _out.WriteLineAsync(now.At.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line.TrimStart()).ConfigureAwait(false);
+                _out.WriteLine(DateTimeOffset.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + line);
             }
         }
     }

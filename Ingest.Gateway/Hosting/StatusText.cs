@@ -104,4 +104,20 @@ internal static class StatusText
             yield return $"  {device.Device} ({device.ProfileId}) {device.Samples:N0} samples, {device.FramesRejected:N0} rejected, {(device.Connected ? "connected" : "disconnected")}";
         }
     }
+
+    /// <summary>The radio's part of the status line: trackers streaming of those enrolled, and the first problem.</summary>
+    public static string Radio(Radio.RadioStatus radio)
+    {
+        var streaming = 0;
+        foreach (var tracker in radio.Trackers)
+        {
+            if (tracker.State == Gateway.Radio.TrackerLinkState.Streaming)
+            {
+                streaming++;
+            }
+        }
+
+        var line = $"  trackers {streaming}/{radio.Trackers.Count} streaming";
+        return radio.Problems.Count > 0 ? line + " — " + radio.Problems[0] : line;
+    }
 }

@@ -118,16 +118,21 @@ public sealed partial class RadioSupervisor
             }
 
             await TearDownAsync(link, subscriptions).ConfigureAwait(false);
-            if (link.UpSinceNs != 0)
+            // A stop is not a disconnect: the time the hub is down becomes a hub-downtime gap at the next start.
+            if (link.UpSinceNs != 0 && !_stopping.IsCancellationRequested)
             {
                 var reason = link.EndReason ?? DisconnectReason.LinkLoss;
                 var down = new DeviceEvent(DeviceEventKind.Disconnected, tracker.Handle, NowNs(), null, reason);
-                if (!_events.Writer.TryWrite(down) && !_stopping.IsCancellationRequested)
+                try
                 {
-                    await _events.Writer.WriteAsync(down, CancellationToken.None).ConfigureAwait(false);
+                    await _events.Writer.WriteAsync(down, _stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+                {
+                    // Stopping meanwhile: as above.
                 }
 
-                _log($"radio: tracker {enrollment.DevicePseudonym} disconnected ({reason})");
+                _log($"radio: tracker {enrollment.DevicePseudonym} disconnected ({Describe(reason)})");
             }
 
             if (!_stopping.IsCancellationRequested)
@@ -136,6 +141,14 @@ public sealed partial class RadioSupervisor
             }
         }
     }
+
+    private static string Describe(DisconnectReason reason) => reason switch
+    {
+        DisconnectReason.LinkLoss => "link lost: out of range or switched off",
+        DisconnectReason.RemoteTerminated => "the tracker ended the link",
+        DisconnectReason.LocalTerminated => "the hub ended the link",
+        _ => "reason unknown",
+    };
 
     private async Task WriteSetupAsync(IReadOnlyList<(GattCharacteristic Characteristic, SetupWrite Write)> writes, CancellationToken token)
     {

@@ -58,6 +58,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
     private bool _backendAvailable;
     private int _nextHandle;
     private int _started;
+    private int _radioStarted;
     private CancellationToken _stopping;
     private RadioStatus _status = RadioStatus.Empty;
 
@@ -123,6 +124,19 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
             ? admitted
             : null;
 
+    /// <summary>
+    /// Starts the radio backend now, so a missing one is reported before anything else starts; <see cref="RunAsync"/>
+    /// then skips that step. Optional.
+    /// </summary>
+    /// <exception cref="BleUnavailableException">There is no radio backend (no BlueZ, no bus); the message says what to do.</exception>
+    public async Task StartRadioAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _radioStarted, 1) == 0)
+        {
+            await _central.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc />
     /// <exception cref="BleUnavailableException">There is no radio backend (no BlueZ, no bus); the message says what to do.</exception>
     public Task RunAsync(CancellationToken cancellationToken = default)
@@ -145,11 +159,11 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         var drain = DrainControlResponsesAsync();
         try
         {
-            await _central.StartAsync(cancellationToken).ConfigureAwait(false);
+            await StartRadioAsync(cancellationToken).ConfigureAwait(false);
             _backendAvailable = true;
             pump = PumpRadioEventsAsync(helpers.Token);
             ticker = TickAsync(helpers.Token);
-            Reload();
+            Tick();
             while (await _inputs.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (_inputs.Reader.TryRead(out var input))

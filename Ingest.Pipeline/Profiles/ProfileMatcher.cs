@@ -3,12 +3,17 @@ namespace Ingest.Pipeline.Profiles;
 /// <summary>
 /// Recognises a tracker model from what it advertises, then confirms it from its Device Information strings
 /// (<see cref="ProfileMatch"/>: every rule a profile gives must hold). When several profiles match, the most specific
-/// one wins (the one with the most rules that held: a Polar H10 also satisfies the generic heart-rate strap's single
-/// "advertises 180d" rule); ties go to the lower profile id, so the choice never depends on load order.
+/// one wins: each advertised service that held counts 1, a local-name pattern or manufacturer id 2 (they name a model
+/// or a maker; a standard service only a kind of device). A Polar H10 also satisfies the generic heart-rate strap's
+/// single "advertises 180d" rule, and an InfiniTime watch advertises 180d too; both go to their own profile. Ties go to
+/// the lower profile id, so the choice never depends on load order.
 /// Pure and thread-safe.
 /// </summary>
 public sealed class ProfileMatcher
 {
+    /// <summary>Weight of a name or manufacturer rule against one advertised service.</summary>
+    private const int ModelRuleWeight = 2;
+
     private readonly FirmwareProfile[] _profiles;
 
     /// <summary>Matches against <paramref name="profiles"/>.</summary>
@@ -100,7 +105,7 @@ public sealed class ProfileMatcher
                 return 0;
             }
 
-            rules++;
+            rules += ModelRuleWeight;
         }
 
         if (match.ManufacturerId is { } company)
@@ -110,7 +115,7 @@ public sealed class ProfileMatcher
                 return 0;
             }
 
-            rules++;
+            rules += ModelRuleWeight;
         }
 
         return rules;

@@ -51,7 +51,7 @@ public class GatewayConfigurationTests
     [InlineData("--health-interval", "100ms", "error: Health:Interval is '100ms' (from --health-interval); set it from 1s to 1h")]
     [InlineData("--broker", "http://x", "error: Broker:Url is 'http://x' (from --broker); ")]
     [InlineData("--require-receipts", "true", "error: Pipeline:RequireReceipts is 'true' (from --require-receipts); receipts come from the platform over MQTT")]
-    [InlineData("--simulate", "0", "error: Simulator:Trackers is '0' (from --simulate); set it from 1 to 10000")]
+    [InlineData("--simulate", "0", "error: Simulator:Trackers is '0' (from --simulate); set it from 1 to 256")]
     public async Task Run_BadCommandLineValue_OneLineNamingKeyAndSource_ExitsTwo(string option, string value, string expected)
     {
         var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-bad"), option, value]);
@@ -64,7 +64,7 @@ public class GatewayConfigurationTests
     [Fact]
     public async Task Run_BadEnvironmentValue_NamesTheVariable_ExitsTwo()
     {
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-env")],
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", Peers.NewScratchDirectory("config-env")],
             new Dictionary<string, string> { ["WEARABLE_INGEST_SPOOL__MAXBYTES"] = "lots" });
 
         Assert.Equal(2, exit);
@@ -78,7 +78,7 @@ public class GatewayConfigurationTests
         var file = Path.Combine(data, GatewayConfiguration.DefaultFileName);
         await File.WriteAllTextAsync(file, """{ "Spool": { "SegmentBytes": "1KiB" } }""");
 
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", data]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", data]);
 
         Assert.Equal(2, exit);
         Assert.Equal($"error: Spool:SegmentBytes is '1KiB' (in {file}); set it from 4 KiB to 256 MiB", output.Trim());
@@ -91,7 +91,7 @@ public class GatewayConfigurationTests
         var file = Path.Combine(data, GatewayConfiguration.DefaultFileName);
         await File.WriteAllTextAsync(file, """{ "Batching": { "MaxRow": 5 } }""");
 
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", data]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", data]);
 
         Assert.Equal(2, exit);
         Assert.Equal($"error: unknown configuration key Batching:MaxRow (in {file}): nothing reads it; did you mean Batching:MaxRows?", output.Trim());
@@ -100,7 +100,7 @@ public class GatewayConfigurationTests
     [Fact]
     public async Task Run_UnknownEnvironmentVariableWithPrefix_IsReported_ExitsTwo()
     {
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-env-typo")],
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", Peers.NewScratchDirectory("config-env-typo")],
             new Dictionary<string, string> { ["WEARABLE_INGEST_BROKER__URI"] = "mqtt://x" });
 
         Assert.Equal(2, exit);
@@ -113,7 +113,7 @@ public class GatewayConfigurationTests
         var data = Peers.NewScratchDirectory("config-json");
         await File.WriteAllTextAsync(Path.Combine(data, GatewayConfiguration.DefaultFileName), """{ "Hub": { "Id": "x", } """);
 
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", data]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", data]);
 
         Assert.Equal(2, exit);
         Assert.StartsWith("error: configuration file '", output, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public class GatewayConfigurationTests
     [Fact]
     public async Task Run_MissingConfigFile_ExitsTwo()
     {
-        var (exit, output) = await Gateway.RunAsync(["run", "--config", "/nonexistent/wi.json"]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--config", "/nonexistent/wi.json"]);
 
         Assert.Equal(2, exit);
         Assert.Equal("error: configuration file '/nonexistent/wi.json' does not exist (from --config); check the path or leave it out", output.Trim());
@@ -133,7 +133,7 @@ public class GatewayConfigurationTests
     [Fact]
     public async Task Run_SimulatorProfileThatIsNotLoaded_NamesKeyAndChoices_ExitsTwo()
     {
-        var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-profiles"), "--set", "Simulator:Profiles=polar-h10,polar-h11"]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", Peers.NewScratchDirectory("config-profiles"), "--set", "Simulator:Profiles=polar-h10,polar-h11"]);
 
         Assert.Equal(2, exit);
         Assert.StartsWith("error: Simulator:Profiles names 'polar-h11', which is not a loaded profile; use some of ", output.Split('\n').Last(l => l.StartsWith("error", StringComparison.Ordinal)), StringComparison.Ordinal);
@@ -142,7 +142,7 @@ public class GatewayConfigurationTests
     [Fact]
     public async Task Run_SetUnknownKey_ExitsTwo()
     {
-        var (exit, output) = await Gateway.RunAsync(["run", "--set", "Spool:Size=1"]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--set", "Spool:Size=1"]);
 
         Assert.Equal(2, exit);
         Assert.Contains("--set 'Spool:Size=1': Spool:Size is not a configuration key", output, StringComparison.Ordinal);

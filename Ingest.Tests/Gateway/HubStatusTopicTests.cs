@@ -17,7 +17,7 @@ public class HubStatusTopicTests
         await using var watcher = await MqttTestClients.SubscriberAsync(MqttTestClients.Options(broker, "watcher"), StatusTopic);
         await using var data = await MqttTestClients.SubscriberAsync(MqttTestClients.Options(broker, "data-watcher"), "wearables/demo/site-1/#");
 
-        var (exit, output) = await Gateway.RunAsync(["run", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
             "--duration", "4s", "--health-interval", "1s", "--data-dir", Peers.NewScratchDirectory("hub-status")]);
 
         Assert.True(exit == 0, output);
@@ -65,7 +65,7 @@ public class HubStatusTopicTests
     {
         await using var broker = await MosquittoBroker.StartAsync("hub-will");
         await using var watcher = await MqttTestClients.SubscriberAsync(MqttTestClients.Options(broker, "watcher"), StatusTopic);
-        using var gateway = Gateway.Start(["run", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
+        using var gateway = Gateway.Start(["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
             "--data-dir", Peers.NewScratchDirectory("hub-will")]);
         Assert.Equal("online", await NextStateAsync(watcher, gateway));
 
@@ -82,7 +82,7 @@ public class HubStatusTopicTests
     public async Task Run_BrokerGoesAwayAndReturns_HubKeepsRunningAndSendsEverything()
     {
         await using var broker = await MosquittoBroker.StartAsync("hub-outage", persistence: true);
-        using var gateway = Gateway.Start(["run", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
+        using var gateway = Gateway.Start(["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
             "--data-dir", Peers.NewScratchDirectory("hub-outage"), "--shutdown-grace", "20s"]);
         await gateway.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
 
@@ -101,10 +101,11 @@ public class HubStatusTopicTests
     {
         await using var broker = await MosquittoBroker.StartAsync("hub-force");
         var data = Peers.NewScratchDirectory("hub-force");
-        string[] arguments = ["run", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub", "--data-dir", data, "--shutdown-grace", "60s"];
+        string[] arguments = ["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub", "--data-dir", data, "--shutdown-grace", "60s"];
         using (var gateway = Gateway.Start(arguments))
         {
             await gateway.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+            await gateway.WaitForOutputAsync("radio: tracker sim-003 connected", TimeSpan.FromSeconds(30));
             await broker.StopAsync();
             // Batches sealed while the broker is away wait in the spool.
             await Task.Delay(TimeSpan.FromSeconds(3));

@@ -13,8 +13,8 @@ public class RunCommandTests
         var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "5s", "--data-dir", data]);
 
         Assert.True(exit == 0, output);
-        Assert.Contains("intake: simulator, 3 virtual tracker(s)", output, StringComparison.Ordinal);
-        Assert.Contains("there is no radio yet", output, StringComparison.Ordinal);
+        Assert.Contains("intake: simulated radio (1 adapter(s)), 3 virtual tracker(s) enrolled as sim-001", output, StringComparison.Ordinal);
+        Assert.Contains("radio: tracker sim-003 connected", output, StringComparison.Ordinal);
         Assert.Contains("spool: new, in " + Path.Combine(data, "spool"), output, StringComparison.Ordinal);
         Assert.Contains("summary after", output, StringComparison.Ordinal);
         Assert.Contains("nothing left unsent", output, StringComparison.Ordinal);
@@ -50,11 +50,11 @@ public class RunCommandTests
     public async Task Run_RestartOnSameDataDirectory_ContinuesSequencesWithoutOverwriting()
     {
         var data = Peers.NewScratchDirectory("run-restart");
-        var (first, firstOutput) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data]);
+        var (first, firstOutput) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "3s", "--data-dir", data]);
         Assert.True(first == 0, firstOutput);
         var (_, firstRows) = Gateway.ReadOutbox(Path.Combine(data, "outbox"));
 
-        var (second, secondOutput) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data]);
+        var (second, secondOutput) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "3s", "--data-dir", data]);
 
         Assert.True(second == 0, secondOutput);
         Assert.Contains("nothing left unsent by the last run", secondOutput, StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public class RunCommandTests
     {
         var data = Peers.NewScratchDirectory("run-zstd");
 
-        var (exit, output) = await Gateway.RunAsync(["run", "--duration", "3s", "--data-dir", data, "--compression", "zstd"]);
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "3s", "--data-dir", data, "--compression", "zstd"]);
 
         Assert.True(exit == 0, output);
         var files = Directory.GetFiles(Path.Combine(data, "outbox"), "*.arrows", SearchOption.AllDirectories);
@@ -88,10 +88,10 @@ public class RunCommandTests
     public async Task Run_SecondGatewayOnTheSameDataDirectory_ExitsTwoWithTheReason()
     {
         var data = Peers.NewScratchDirectory("run-twice");
-        using var first = Gateway.Start(["run", "--data-dir", data]);
+        using var first = Gateway.Start(["run", "--simulate", "3", "--data-dir", data]);
         await first.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
 
-        var (exit, text) = await Gateway.RunAsync(["run", "--data-dir", data, "--duration", "2s"]);
+        var (exit, text) = await Gateway.RunAsync(["run", "--simulate", "3", "--data-dir", data, "--duration", "2s"]);
 
         Assert.True(exit == 2, text);
         Assert.Contains($"cannot start on {data}: another wearable-ingest is running on this data directory", text, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public class RunCommandTests
     [Fact]
     public async Task Run_MissingProfilesFolder_ExplainsAndExitsTwo()
     {
-        var (exit, text) = await Gateway.RunAsync(["run", "--profiles-dir", "/nonexistent/profiles", "--data-dir", Peers.NewScratchDirectory("run")]);
+        var (exit, text) = await Gateway.RunAsync(["run", "--simulate", "3", "--profiles-dir", "/nonexistent/profiles", "--data-dir", Peers.NewScratchDirectory("run")]);
 
         Assert.Equal(2, exit);
         Assert.Contains("profiles folder '/nonexistent/profiles' does not exist", text, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public class RunCommandTests
     [Fact]
     public async Task Run_BadDuration_ExitsTwo()
     {
-        var (exit, text) = await Gateway.RunAsync(["run", "--duration", "forever", "--data-dir", Peers.NewScratchDirectory("run")]);
+        var (exit, text) = await Gateway.RunAsync(["run", "--simulate", "3", "--duration", "forever", "--data-dir", Peers.NewScratchDirectory("run")]);
 
         Assert.Equal(2, exit);
         Assert.Contains("error: --duration 'forever' is not a positive duration", text, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public class RunCommandTests
     {
         var port = Peers.FreeTcpPort();
 
-        var (exit, text) = await Gateway.RunAsync(["run", "--broker", $"mqtt://127.0.0.1:{port}", "--data-dir", Peers.NewScratchDirectory("run-nobroker")]);
+        var (exit, text) = await Gateway.RunAsync(["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{port}", "--data-dir", Peers.NewScratchDirectory("run-nobroker")]);
 
         Assert.True(exit == 3, text);
         Assert.Contains($"error: cannot connect to the broker mqtt://127.0.0.1:{port} (Broker:Url)", text, StringComparison.Ordinal);

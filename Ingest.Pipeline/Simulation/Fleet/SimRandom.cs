@@ -13,7 +13,7 @@ internal struct SimRandom
 
     /// <summary>An independent stream for (seed, a, b): e.g. (fleet seed, device index, stream index).</summary>
     public static SimRandom For(ulong seed, int a, int b) =>
-        new(Mix(seed ^ Mix(((ulong)(uint)a << 32) | (uint)b ^ 0xA076_1D64_78BD_642F)));
+        new(Mix(seed ^ Mix((((ulong)(uint)a << 32) | (uint)b) ^ 0xA076_1D64_78BD_642F)));
 
     /// <summary>A stateless hash of (seed, index): the same value wherever it is asked for (e.g. beat k's RR jitter).</summary>
     public static ulong Hash(ulong seed, long index) => Mix(seed ^ Mix((ulong)index + 0x9E37_79B9_7F4A_7C15));

@@ -27,6 +27,9 @@ internal static class FleetPeripherals
     public static readonly Guid BatteryService = Sig(0x180F);
     public static readonly Guid BatteryLevel = Sig(0x2A19);
 
+    // Separates the identity stream (address, name, manufacturer bytes) from the radio's other random streams.
+    private const ulong IdentitySalt = 0x4944_454E_5449_5459;
+
     // Firmware revisions tried against a profile's firmwareRevisionPattern before generating one.
     private static readonly string[] s_firmwareCandidates = ["1.14.0", "3.1.1", "2.0.0", "1.0.0", "5.0.0", "0.1.0"];
 
@@ -59,7 +62,7 @@ internal static class FleetPeripherals
     /// <exception cref="ArgumentException">The profile's name, model or firmware pattern admits no string this can make.</exception>
     public static SimulatedPeripheralDescription Describe(FirmwareProfile profile, ulong seed, int index)
     {
-        var random = SimRandom.For(seed, index, -2);
+        var random = new SimRandom(SimRandom.Hash(seed ^ IdentitySalt, index));
         var address = RandomStaticAddress(ref random);
         var match = profile.Match;
 

@@ -12,11 +12,8 @@ public sealed partial class SimulatedCentral
     /// to the subscription it belongs to (or drops it, as the air does when nobody listens), turns the engine's fault
     /// events into link losses and returns to range, and hears advertisements.
     /// </summary>
-    private async Task RunAsync(CancellationToken cancellationToken)
+    private async Task RunAsync(FleetEngine? engine, PeriodicTimer timer, long startNs, CancellationToken cancellationToken)
     {
-        var startNs = NowNs();
-        using var engine = _options.Fleet is { } fleet ? new FleetEngine(_profiles, fleet, startNs, _enginePool) : null;
-        var interval = _options.Fleet?.PacingInterval ?? SimulatedFleetOptions.DefaultPacingInterval;
         var advertisingNs = _options.AdvertisingInterval.Ticks * 100;
         var nextAdvertisingNs = startNs + advertisingNs;
 
@@ -25,7 +22,6 @@ public sealed partial class SimulatedCentral
         var ended = new List<SimulatedSubscription>();
         try
         {
-            using var timer = new PeriodicTimer(interval, _time);
             while (true)
             {
                 var nowNs = NowNs();
@@ -90,6 +86,12 @@ public sealed partial class SimulatedCentral
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Disposed.
+        }
+        catch (Exception ex)
+        {
+            // A broken simulation: the event stream ends with the failure, as a backend that went away (the supervisor's view).
+            _events.Writer.TryComplete(ex);
+            throw;
         }
     }
 

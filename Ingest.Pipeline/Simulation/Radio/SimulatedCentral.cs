@@ -53,6 +53,8 @@ public sealed partial class SimulatedCentral : IBleCentral
     private readonly CancellationTokenSource _stop = new();
     private readonly NotificationBufferPool _enginePool = new();
     private Task _loop = Task.CompletedTask;
+    private FleetEngine? _engine;
+    private PeriodicTimer? _timer;
     private int _started;
     private int _disposed;
     private long _processedUntilNs;
@@ -187,7 +189,12 @@ public sealed partial class SimulatedCentral : IBleCentral
             ListEverythingLocked(now);
         }
 
-        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        // The engine's time starts here, and the timer exists before this returns: a test clock moved on right after
+        // StartAsync is seen by the loop however late the thread pool runs it.
+        var startNs = NowNs();
+        _engine = _options.Fleet is { } fleet ? new FleetEngine(_profiles, fleet, startNs, _enginePool) : null;
+        _timer = new PeriodicTimer(_options.Fleet?.PacingInterval ?? SimulatedFleetOptions.DefaultPacingInterval, _time);
+        _loop = Task.Run(() => RunAsync(_engine, _timer, startNs, _stop.Token), CancellationToken.None);
         await FlushEventsAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -500,6 +507,10 @@ public sealed partial class SimulatedCentral : IBleCentral
         {
             // The stop above.
         }
+        catch (Exception) when (_events.Reader.Completion.IsCompleted)
+        {
+            // Already reported: the loop completed Events with it.
+        }
 
         var ended = new List<SimulatedSubscription>();
         lock (_gate)
@@ -515,6 +526,8 @@ public sealed partial class SimulatedCentral : IBleCentral
 
         EndAll(ended);
         _events.Writer.TryComplete();
+        _timer?.Dispose();
+        _engine?.Dispose();
         _stop.Dispose();
     }
 
@@ -530,6 +543,9 @@ public sealed partial class SimulatedCentral : IBleCentral
     }
 
     private const int MaxRecordedWrites = 10_000;
+
+    // Separates the radio's random streams (RSSI here, addresses and names in FleetPeripherals) from each other.
+    private const ulong RssiSalt = 0x5253_5349_0000_0001;
 
     private long NowNs() => (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
 
@@ -622,7 +638,7 @@ public sealed partial class SimulatedCentral : IBleCentral
             throw new ArgumentException($"a tracker with address {description.Address} is already in the room on {_adapters[adapter].Name}", nameof(description));
         }
 
-        var peripheral = new SimulatedPeripheral(id, adapter, trackerIndex, description, SimRandom.For(_options.Seed, _peripherals.Count, -3));
+        var peripheral = new SimulatedPeripheral(id, adapter, trackerIndex, description, new SimRandom(SimRandom.Hash(_options.Seed ^ RssiSalt, _peripherals.Count)));
         _peripherals.Add(peripheral);
         _byId[id] = peripheral;
         return peripheral;

@@ -26,6 +26,7 @@ internal sealed class SimulatedPeripheral
         AddressType = (Convert.ToByte(description.Address[..2], 16) & 0xC0) == 0xC0 ? BleAddressType.Random : BleAddressType.Public;
 
         var all = new List<SimulatedCharacteristicState>();
+        var advertised = new List<Guid>(description.AdvertisedServices);
         var uuids = new List<Guid>(description.AdvertisedServices);
         foreach (var service in description.Services)
         {
@@ -38,7 +39,7 @@ internal sealed class SimulatedPeripheral
         }
 
         _characteristics = [.. all];
-        AdvertisedUuids = uuids;
+        AdvertisedUuids = advertised;
         foreach (var service in description.Services)
         {
             if (!uuids.Contains(service.Uuid))

@@ -20,6 +20,12 @@ public class ProfileMatcherTests
     }
 
     [Fact]
+    public void InfiniTime_AdvertisingHeartRate_MatchesItsOwnProfileByName()
+    {
+        Assert.Equal("pinetime-infinitime", s_matcher.Value.MatchAdvertisement("InfiniTime", [Sig(0x180D)], [])?.Id);
+    }
+
+    [Fact]
     public void AnyHeartRateStrap_MatchesTheGenericProfile()
     {
         Assert.Equal("generic-heart-rate-strap", s_matcher.Value.MatchAdvertisement("Garmin HRM-Dual", [Sig(0x180D)], [])?.Id);

@@ -1,0 +1,45 @@
+namespace Ingest.Gateway.Registry;
+
+/// <summary>The actions the audit trail records. Other names of the same shape (lower case, '-') are accepted too.</summary>
+internal static class AuditActions
+{
+    /// <summary>A tracker was enrolled.</summary>
+    public const string Enroll = "enroll";
+
+    /// <summary>A tracker was unenrolled.</summary>
+    public const string Unenroll = "unenroll";
+
+    /// <summary>A participant's tracker was replaced by another in one step.</summary>
+    public const string Swap = "swap";
+
+    /// <summary>A tracker that is not enrolled was seen and refused (once per device and run).</summary>
+    public const string AdmissionRefused = "admission-refused";
+
+    /// <summary>Frames were quarantined.</summary>
+    public const string Quarantine = "quarantine";
+
+    /// <summary>The spool dropped data.</summary>
+    public const string SpoolDrop = "spool-drop";
+
+    /// <summary>The configuration changed.</summary>
+    public const string ConfigChange = "config-change";
+
+    /// <summary>Whether <paramref name="action"/> has the shape of an action: 1–32 characters of a–z and '-'.</summary>
+    public static bool IsValid(string? action)
+    {
+        if (action is null || action.Length is 0 or > RegistryLimits.MaxActionLength)
+        {
+            return false;
+        }
+
+        foreach (var c in action)
+        {
+            if (!(char.IsAsciiLetterLower(c) || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
