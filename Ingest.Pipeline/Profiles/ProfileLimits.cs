@@ -12,6 +12,12 @@ public static class ProfileLimits
     /// <summary>Most value columns per stream.</summary>
     public const int MaxColumns = 256;
 
+    /// <summary>Most frame types one Polar PMD stream declares (the SDK defines at most a dozen per measurement).</summary>
+    public const int MaxPmdFrameTypes = 16;
+
+    /// <summary>Longest column name a profile may give (Parquet and Arrow take any, people read them).</summary>
+    public const int MaxColumnNameChars = 64;
+
     /// <summary>Most setup writes per stream.</summary>
     public const int MaxSetupWrites = 16;
 

@@ -25,6 +25,7 @@ internal sealed class IngestMetrics : IDisposable
     public readonly long[] RejectedByReason = new long[Enum.GetValues<RejectReason>().Length + 1];
     public long BatchesSealed;
     public long Gaps;
+    public long ClockRows;
 
     // Spool stage.
     public long BatchesSpooled;
@@ -54,6 +55,7 @@ internal sealed class IngestMetrics : IDisposable
         _meter.CreateObservableCounter("wearable_ingest.receipts.republished", () => Volatile.Read(ref ReceiptRepublishes),
             description: "batches published again because their receipt did not come in time or the broker reconnected");
         _meter.CreateObservableCounter("wearable_ingest.gaps", () => Volatile.Read(ref Gaps), description: "gap records written");
+        _meter.CreateObservableCounter("wearable_ingest.clock_rows", () => Volatile.Read(ref ClockRows), description: "device clock mapping rows written");
         _meter.CreateObservableCounter("wearable_ingest.reconnects", () => status().Reconnects, description: "broker reconnects");
         _meter.CreateObservableGauge("wearable_ingest.spool.bytes", () => status().SpoolBytes, unit: "By");
         _meter.CreateObservableGauge("wearable_ingest.spool.backlog", () => status().Backlog, description: "batches waiting in the spool");

@@ -148,11 +148,14 @@ internal sealed partial class IngestService
                 AppendGap(device.Gaps!, since, deviceEvent.HubTimeNs, GapReason.Disconnected);
             }
 
-            // A new link: decoders forget the previous frame (counters, device clock) so nothing spans the gap.
+            // A new link: decoders forget the previous frame (counters, device clock) so nothing spans the gap, and the
+            // clock mapping is estimated afresh (the device may have been reset while away).
             foreach (var stream in device.Streams)
             {
                 stream.Decoder!.Reset();
             }
+
+            device.Clock?.Restart();
 
             device.Connected = true;
             device.DisconnectedAtNs = null;
@@ -188,6 +191,11 @@ internal sealed partial class IngestService
 
             device.Streams = [.. streams];
             device.Gaps = GapsStreamOf(new StreamOrigin(_options.Study, _options.Site, admitted.Participant, admitted.Device, Gaps.StreamId, null));
+            if (streams.Exists(stream => stream.ClockReporter is not null))
+            {
+                device.Clock = new Clocks.DeviceClockEstimator();
+                device.ClockStream = ClockStreamOf(new StreamOrigin(_options.Study, _options.Site, admitted.Participant, admitted.Device, ClockRows.StreamId, null));
+            }
             lock (_ledger)
             {
                 _ledger.Devices[admitted.Device] = new LedgerDevice(admitted.Participant, admitted.Profile.Id, admitted.Profile.Version);
@@ -210,6 +218,18 @@ internal sealed partial class IngestService
         if (!_streamsByKey.TryGetValue(key, out var stream))
         {
             stream = ServiceStream.ForGaps(origin, typeof(IngestService).Assembly.GetName().Version?.ToString(3) ?? "0", _encoding);
+            Register(stream);
+        }
+
+        return stream;
+    }
+
+    private ServiceStream ClockStreamOf(StreamOrigin origin)
+    {
+        var key = origin.Device + "." + ClockRows.StreamId;
+        if (!_streamsByKey.TryGetValue(key, out var stream))
+        {
+            stream = ServiceStream.ForClock(origin, typeof(IngestService).Assembly.GetName().Version?.ToString(3) ?? "0", _encoding);
             Register(stream);
         }
 
@@ -249,6 +269,7 @@ internal sealed partial class IngestService
 
         ServiceStream? stream;
         FrameResult result;
+        var hubTimeNs = notification.HubTimeNs;
         try
         {
             var payload = notification.Payload;
@@ -272,6 +293,12 @@ internal sealed partial class IngestService
         finally
         {
             notification.Release();
+        }
+
+        // Device time read from the frame (also from one rejected only because its time went back: a reset).
+        if (stream?.ClockReporter is { } clock && clock.TryTakeDeviceTime(out var deviceTimeNs))
+        {
+            ObserveClock(device, deviceTimeNs, hubTimeNs);
         }
 
         if (!result.IsAccepted)
@@ -328,6 +355,24 @@ internal sealed partial class IngestService
                 await SealAsync(stream).ConfigureAwait(false);
             }
         }
+    }
+
+    private void ObserveClock(DeviceState device, long deviceTimeNs, long hubTimeNs)
+    {
+        var kind = device.Clock!.Observe(deviceTimeNs, hubTimeNs, out var estimate);
+        if (kind == Clocks.DeviceClockEvent.None)
+        {
+            return;
+        }
+
+        var clock = device.ClockStream!;
+        if (clock.Columns.RowCount == 0)
+        {
+            clock.OpenedAt = _time.GetTimestamp();
+        }
+
+        ClockRows.Append(clock.Columns, kind, estimate);
+        _metrics.ClockRows++;
     }
 
     private void AppendGap(ServiceStream gaps, long startNs, long endNs, GapReason reason)
@@ -409,6 +454,12 @@ internal sealed partial class IngestService
         public ServiceStream[] Streams { get; set; } = [];
 
         public ServiceStream? Gaps { get; set; }
+
+        /// <summary>The device → hub clock fit, for devices whose decoders report device time; null otherwise.</summary>
+        public Clocks.DeviceClockEstimator? Clock { get; set; }
+
+        /// <summary>The device's clock stream, with <see cref="Clock"/>.</summary>
+        public ServiceStream? ClockStream { get; set; }
 
         public bool Connected { get; set; }
 

@@ -384,6 +384,7 @@ internal sealed partial class IngestService
                 DestinationState = _publisher.State,
                 Reconnects = _publisher.Reconnects,
                 Gaps = Volatile.Read(ref _metrics.Gaps),
+                ClockRows = Volatile.Read(ref _metrics.ClockRows),
                 Devices = list,
                 Failure = _failure,
             };

@@ -78,6 +78,9 @@ public sealed record IngestStatus
     /// <summary>Gap records written (disconnects, paused intake, hub downtime).</summary>
     public long Gaps { get; init; }
 
+    /// <summary>Rows written to the devices' clock streams (device → hub clock mapping; connection starts, resets, estimates).</summary>
+    public long ClockRows { get; init; }
+
     /// <summary>The devices seen since start, by pseudonym.</summary>
     public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
 

@@ -7,7 +7,7 @@ namespace Ingest.Pipeline.Service;
 
 /// <summary>
 /// One stream of one device on the decode loop: its decoder writing into the open batch's columns (or, for the gaps
-/// stream, columns the loop appends gap rows to), a spare set of columns to swap in when sealing, its encoder and its
+/// and clock streams, columns the loop appends rows to), a spare set of columns to swap in when sealing, its encoder and its
 /// next sequence. Owned by the decode loop; lives across reconnects so sequences continue.
 /// </summary>
 internal sealed class ServiceStream : IDisposable
@@ -16,9 +16,10 @@ internal sealed class ServiceStream : IDisposable
     private StreamColumns _spare;
 
     private ServiceStream(string key, StreamOrigin origin, StreamDescription description, StreamSchema schema, StreamDecoder? decoder,
-        BatchEncodingOptions encoding, int initialRows, IFrameLossReporter? lossReporter = null)
+        BatchEncodingOptions encoding, int initialRows, IFrameLossReporter? lossReporter = null, IDeviceClockReporter? clockReporter = null)
     {
         LossReporter = lossReporter;
+        ClockReporter = clockReporter;
         Key = key;
         Origin = origin;
         Decoder = decoder;
@@ -38,6 +39,9 @@ internal sealed class ServiceStream : IDisposable
 
     /// <summary>The decoder's report of frames lost inside a connection, when its frames carry the tracker's clock.</summary>
     public IFrameLossReporter? LossReporter { get; }
+
+    /// <summary>The decoder's device-time readings, when its frames carry the tracker's clock (for the clock stream).</summary>
+    public IDeviceClockReporter? ClockReporter { get; }
 
     /// <summary>The encoder (reused buffer: one batch at a time).</summary>
     public ArrowBatchEncoder Encoder { get; }
@@ -65,7 +69,7 @@ internal sealed class ServiceStream : IDisposable
         var decoder = new StreamDecoder(frameDecoder, quarantine, initialRows);
         var description = new StreamDescription(profile.Id, profile.Version, definition.Decoder.Name) { Origin = origin };
         return new ServiceStream(origin.Device + "." + definition.Id, origin, description, decoder.Schema, decoder, encoding, initialRows,
-            frameDecoder as IFrameLossReporter)
+            frameDecoder as IFrameLossReporter, frameDecoder as IDeviceClockReporter)
         {
             Characteristic = Guid.Parse(definition.Characteristic),
             PmdMeasurement = definition.Decoder.Name == Decoding.Polar.PolarPmdDecoder.Name
@@ -77,6 +81,10 @@ internal sealed class ServiceStream : IDisposable
     /// <summary>The gaps stream of a device.</summary>
     public static ServiceStream ForGaps(StreamOrigin origin, string version, BatchEncodingOptions encoding) =>
         new(origin.Device + "." + Gaps.StreamId, origin, Gaps.Describe(version, origin), Gaps.Schema, decoder: null, encoding, 16);
+
+    /// <summary>The clock stream of a device (<see cref="ClockRows"/>).</summary>
+    public static ServiceStream ForClock(StreamOrigin origin, string version, BatchEncodingOptions encoding) =>
+        new(origin.Device + "." + ClockRows.StreamId, origin, ClockRows.Describe(version, origin), ClockRows.Schema, decoder: null, encoding, 16);
 
     /// <summary>Whether a notification on <paramref name="characteristic"/> with this payload belongs here.</summary>
     public bool Accepts(Guid characteristic, ReadOnlySpan<byte> payload) =>

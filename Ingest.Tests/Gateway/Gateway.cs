@@ -23,7 +23,7 @@ internal static partial class Gateway
         return (exit, process.Output);
     }
 
-    /// <summary>Rows in every Arrow file under <paramref name="outbox"/>, read with Apache.Arrow's own reader.</summary>
+    /// <summary>Sample and gap rows in the Arrow files under <paramref name="outbox"/> (clock-stream rows left out), read with Apache.Arrow's own reader.</summary>
     public static (int Files, long Rows) ReadOutbox(string outbox)
     {
         var files = Directory.GetFiles(outbox, "*.arrows", SearchOption.AllDirectories);
@@ -38,7 +38,11 @@ internal static partial class Gateway
                 using (batch)
                 {
                     Assert.True(batch.ColumnCount > 0, file);
-                    rows += batch.Length;
+
+                    // Samples and gap rows; a device's clock stream (PMD trackers) is neither.
+                    var isClock = reader.Schema.Metadata.TryGetValue(Ingest.Pipeline.Batching.BatchMetadataKeys.Stream, out var key)
+                        && key.EndsWith("." + Ingest.Pipeline.Service.ClockRows.StreamId, StringComparison.Ordinal);
+                    rows += isClock ? 0 : batch.Length;
                     batches++;
                 }
             }

@@ -21,6 +21,12 @@ public enum PmdFrameLayout
     /// </summary>
     EcgRaw2,
 
+    /// <summary>
+    /// ECG raw type 3, 7 bytes: two int24 LE data fields and a status byte (<c>EcgData.dataFromRawType3</c>; the SDK gives
+    /// the fields no unit).
+    /// </summary>
+    EcgRaw3,
+
     /// <summary>ACC raw type 0: x, y, z int8, mG.</summary>
     AccRaw0,
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using Ingest.Pipeline.Columns;
 
 namespace Ingest.Pipeline.Decoding.Polar;
@@ -19,7 +20,7 @@ namespace Ingest.Pipeline.Decoding.Polar;
 /// their PP intervals) before it.</para>
 /// Zero allocation when accepting a frame. Not thread-safe.
 /// </summary>
-public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
+public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter, IDeviceClockReporter
 {
     /// <summary>The decoder name profiles use.</summary>
     public const string Name = "polar-pmd";
@@ -28,24 +29,30 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
     private const int AccRaw0SampleSize = 3;
     private const int AccRaw1SampleSize = 6;
     private const int AccRaw2SampleSize = 9;
+    private const int EcgRaw3SampleSize = 7;
     private const int PpgRaw0SampleSize = 12;
     private const int PpiSampleSize = 6;
     private const long NanosecondsPerMillisecond = 1_000_000;
 
     private readonly PolarPmdSettings _settings;
-    private readonly byte _frameTypeByte;
     private readonly long _hubPeriodNs;
     private readonly int _referenceBits;
+
+    // Indexed by the frame-type byte (bit 7 compressed): the declared type's plan, null for an undeclared one.
+    private readonly FramePlan?[] _plans = new FramePlan?[256];
+    private readonly int _frameTypeColumn;
+    private readonly string _declared;
     private bool _hasPrevious;
     private ulong _previous;
     private long _lostNs;
+    private bool _hasClockReading;
+    private long _clockReadingNs;
 
     /// <summary>Creates a decoder for one stream.</summary>
     public PolarPmdDecoder(PolarPmdSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
-        _frameTypeByte = settings.FrameTypeByte;
         _referenceBits = settings.ReferenceBits;
         if (settings.SampleRateHz > 0)
         {
@@ -53,6 +60,19 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
         }
 
         Schema = PolarPmdSchemas.Create(settings);
+        _frameTypeColumn = Schema.IndexOf(PolarPmdSchemas.FrameTypeColumn);
+        if (settings.FrameTypes.Count == 1)
+        {
+            // A single-type stream has no frame_type column; a value column of that name is the profile's own.
+            _frameTypeColumn = -1;
+        }
+
+        foreach (var type in settings.FrameTypes)
+        {
+            _plans[type.TypeByte] = FramePlan.Create(settings.Measurement, type, Schema);
+        }
+
+        _declared = string.Join(", ", settings.FrameTypes.Select(type => type.Label));
     }
 
     /// <summary>The factory profiles reach this decoder through.</summary>
@@ -85,10 +105,12 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
         }
 
         var frameType = frame[PmdFrameHeader.FrameTypeOffset];
-        if (frameType != _frameTypeByte)
+        var plan = _plans[frameType];
+        if (plan is null)
         {
+            // Never decoded with another type's layout: the SDK picks the parser by this byte, and so do we.
             return DecodeOutcome.Reject(RejectReason.BadFrameType,
-                $"frame type byte 0x{frameType:X2}; this stream expects 0x{_frameTypeByte:X2} ({(_settings.Compressed ? "compressed" : "raw")} type {_settings.FrameType})");
+                $"frame type byte 0x{frameType:X2} ({PmdFrameType.Describe(frameType & PmdFrameHeader.FrameTypeMask, (frameType & PmdFrameHeader.CompressedBit) != 0)}) is not declared for this {PolarPmdSettings.Name(_settings.Measurement)} stream; declared: {_declared} (add it to the profile's settings.frameTypes if the firmware sends it)");
         }
 
         var timestamp = PmdFrameHeader.Timestamp(frame);
@@ -99,7 +121,7 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
         var hasPrevious = _hasPrevious;
         var previous = _previous;
-        var timed = _settings.Layout != PmdFrameLayout.PpiRaw0 || timestamp != 0;
+        var timed = plan.Layout != PmdFrameLayout.PpiRaw0 || timestamp != 0;
         if (timed)
         {
             // Adopted before the content is checked, as the SDK does (processPmdData records it first).
@@ -107,6 +129,8 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
             _hasPrevious = true;
             if (hasPrevious && timestamp <= previous)
             {
+                // A clock reading all the same: a sensor clock that went back is what the clock estimator looks for.
+                TakeClockReading(timestamp);
                 return DecodeOutcome.Reject(RejectReason.NonIncreasingTime,
                     $"frame timestamp {timestamp} ns does not increase on the previous frame's {previous} ns (sensor clock reset?)");
             }
@@ -114,37 +138,58 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
         var payload = frame[PmdFrameHeader.Size..];
         int samples;
-        switch (_settings.Layout)
+        switch (plan.Layout)
         {
             case PmdFrameLayout.Delta:
                 {
-                    var scan = PmdDeltaCodec.Scan(payload, _settings.Channels, _referenceBits);
+                    var scan = PmdDeltaCodec.Scan(payload, plan.Channels, _referenceBits);
                     if (!scan.IsOk)
                     {
                         return RejectDelta(scan);
                     }
 
                     samples = scan.Samples;
-                    DecodeDelta(payload, samples, columns);
+                    DecodeDelta(plan, payload, samples, columns);
                     break;
                 }
 
             case PmdFrameLayout.PpiRaw0:
-                return DecodePpi(payload, timestamp, hubTimeNs, columns);
+                {
+                    var outcome = DecodePpi(payload, timestamp, hubTimeNs, columns);
+                    if (outcome.IsAccepted && timed)
+                    {
+                        TakeClockReading(timestamp);
+                    }
+
+                    return outcome;
+                }
 
             default:
                 {
-                    var sampleSize = RawSampleSize(_settings.Layout);
+                    var sampleSize = RawSampleSize(plan.Layout);
                     if (payload.IsEmpty || payload.Length % sampleSize != 0)
                     {
                         return RejectRawLength(payload.Length, sampleSize);
                     }
 
                     samples = payload.Length / sampleSize;
-                    DecodeRaw(payload, samples, columns);
+                    DecodeRaw(plan, payload, samples, columns);
                     break;
                 }
         }
+
+        // Rows of a type that does not fill every column of the stream: null there; and which type each row is.
+        foreach (var column in plan.Unfilled)
+        {
+            AppendNulls(columns[column], samples);
+        }
+
+        if (_frameTypeColumn >= 0)
+        {
+            columns.Values<byte>(_frameTypeColumn).AppendSpan(samples).Fill(frameType);
+        }
+
+        TakeClockReading(timestamp);
 
         // Frames lost since the previous one: the tracker's clock advanced by more than half a frame beyond this frame's
         // samples (clock drift is ppm). The hole is reported (IFrameLossReporter) for the gaps stream; device times stay
@@ -175,11 +220,43 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
     }
 
     /// <inheritdoc />
+    public bool TryTakeDeviceTime(out long deviceTimeNs)
+    {
+        deviceTimeNs = _clockReadingNs;
+        var has = _hasClockReading;
+        _hasClockReading = false;
+        return has;
+    }
+
+    private void TakeClockReading(ulong timestamp)
+    {
+        _clockReadingNs = (long)timestamp + SampleClock.UnixToY2000Ns;
+        _hasClockReading = true;
+    }
+
+    /// <inheritdoc />
     public void Reset()
     {
         _hasPrevious = false;
         _previous = 0;
         _lostNs = 0;
+        _hasClockReading = false;
+    }
+
+    private static void AppendNulls(ColumnBuffer column, int rows)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            switch (column)
+            {
+                case PrimitiveColumnBuffer<int> values: values.AppendNull(); break;
+                case PrimitiveColumnBuffer<byte> values: values.AppendNull(); break;
+                case PrimitiveColumnBuffer<short> values: values.AppendNull(); break;
+                case PrimitiveColumnBuffer<sbyte> values: values.AppendNull(); break;
+                case PrimitiveColumnBuffer<ushort> values: values.AppendNull(); break;
+                default: throw new InvalidOperationException($"PMD column '{column.Spec.Name}' of type {column.Spec.TypeName} cannot be null-filled");
+            }
+        }
     }
 
     private static int RawSampleSize(PmdFrameLayout layout) => layout switch
@@ -188,21 +265,30 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
         PmdFrameLayout.AccRaw1 => AccRaw1SampleSize,
         PmdFrameLayout.AccRaw2 => AccRaw2SampleSize,
         PmdFrameLayout.PpgRaw0 => PpgRaw0SampleSize,
+        PmdFrameLayout.EcgRaw3 => EcgRaw3SampleSize,
         _ => Int24Size,
     };
 
     private static int ReadInt24(ReadOnlySpan<byte> bytes, int offset) =>
         (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16)) << 8 >> 8;
 
-    private void DecodeRaw(ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
+    private static void DecodeRaw(FramePlan plan, ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
     {
-        switch (_settings.Layout)
+        var col = plan.SlotColumns;
+        if (plan.Widened)
+        {
+            // ACC raw 0/1 into a wider column the stream shares with a wider type (ADR 0010): per channel, converted.
+            DecodeAccWidened(plan, payload, samples, columns);
+            return;
+        }
+
+        switch (plan.Layout)
         {
             case PmdFrameLayout.AccRaw1:
                 {
-                    var x = columns.Values<short>(0).AppendSpan(samples);
-                    var y = columns.Values<short>(1).AppendSpan(samples);
-                    var z = columns.Values<short>(2).AppendSpan(samples);
+                    var x = columns.Values<short>(col[0]).AppendSpan(samples);
+                    var y = columns.Values<short>(col[1]).AppendSpan(samples);
+                    var z = columns.Values<short>(col[2]).AppendSpan(samples);
                     y = y[..x.Length];
                     z = z[..x.Length];
 
@@ -226,9 +312,9 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
             case PmdFrameLayout.AccRaw0:
                 {
-                    var x = columns.Values<sbyte>(0).AppendSpan(samples);
-                    var y = columns.Values<sbyte>(1).AppendSpan(samples);
-                    var z = columns.Values<sbyte>(2).AppendSpan(samples);
+                    var x = columns.Values<sbyte>(col[0]).AppendSpan(samples);
+                    var y = columns.Values<sbyte>(col[1]).AppendSpan(samples);
+                    var z = columns.Values<sbyte>(col[2]).AppendSpan(samples);
                     for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw0SampleSize)
                     {
                         x[i] = (sbyte)payload[o];
@@ -241,9 +327,9 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
             case PmdFrameLayout.AccRaw2:
                 {
-                    var x = columns.Values<int>(0).AppendSpan(samples);
-                    var y = columns.Values<int>(1).AppendSpan(samples);
-                    var z = columns.Values<int>(2).AppendSpan(samples);
+                    var x = columns.Values<int>(col[0]).AppendSpan(samples);
+                    var y = columns.Values<int>(col[1]).AppendSpan(samples);
+                    var z = columns.Values<int>(col[2]).AppendSpan(samples);
                     for (int i = 0, o = 0; i < x.Length; i++, o += AccRaw2SampleSize)
                     {
                         x[i] = ReadInt24(payload, o);
@@ -256,10 +342,10 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
             case PmdFrameLayout.PpgRaw0:
                 {
-                    var c0 = columns.Values<int>(0).AppendSpan(samples);
-                    var c1 = columns.Values<int>(1).AppendSpan(samples);
-                    var c2 = columns.Values<int>(2).AppendSpan(samples);
-                    var c3 = columns.Values<int>(3).AppendSpan(samples);
+                    var c0 = columns.Values<int>(col[0]).AppendSpan(samples);
+                    var c1 = columns.Values<int>(col[1]).AppendSpan(samples);
+                    var c2 = columns.Values<int>(col[2]).AppendSpan(samples);
+                    var c3 = columns.Values<int>(col[3]).AppendSpan(samples);
                     for (int i = 0, o = 0; i < c0.Length; i++, o += PpgRaw0SampleSize)
                     {
                         c0[i] = ReadInt24(payload, o);
@@ -273,10 +359,10 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
             case PmdFrameLayout.EcgRaw1:
                 {
-                    var ecg = columns.Values<int>(0).AppendSpan(samples);
-                    var overSampling = columns.Values<byte>(1).AppendSpan(samples);
-                    var skinContact = columns.Values<byte>(2).AppendSpan(samples);
-                    var impedance = columns.Values<byte>(3).AppendSpan(samples);
+                    var ecg = columns.Values<int>(col[0]).AppendSpan(samples);
+                    var overSampling = columns.Values<byte>(col[1]).AppendSpan(samples);
+                    var skinContact = columns.Values<byte>(col[2]).AppendSpan(samples);
+                    var impedance = columns.Values<byte>(col[3]).AppendSpan(samples);
                     for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
                     {
                         // EcgData.dataFromRawType1: 14-bit value, status bits in byte 2.
@@ -292,9 +378,9 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
 
             case PmdFrameLayout.EcgRaw2:
                 {
-                    var ecg = columns.Values<int>(0).AppendSpan(samples);
-                    var ecgTag = columns.Values<byte>(1).AppendSpan(samples);
-                    var paceTag = columns.Values<byte>(2).AppendSpan(samples);
+                    var ecg = columns.Values<int>(col[0]).AppendSpan(samples);
+                    var ecgTag = columns.Values<byte>(col[1]).AppendSpan(samples);
+                    var paceTag = columns.Values<byte>(col[2]).AppendSpan(samples);
                     for (int i = 0, o = 0; i < ecg.Length; i++, o += Int24Size)
                     {
                         // EcgData.dataFromRawType2: value in bytes 0–1 and bits 0–1 of byte 2, tags above.
@@ -307,9 +393,25 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
                     break;
                 }
 
+            case PmdFrameLayout.EcgRaw3:
+                {
+                    var data0 = columns.Values<int>(col[0]).AppendSpan(samples);
+                    var data1 = columns.Values<int>(col[1]).AppendSpan(samples);
+                    var status = columns.Values<byte>(col[2]).AppendSpan(samples);
+                    for (int i = 0, o = 0; i < data0.Length; i++, o += EcgRaw3SampleSize)
+                    {
+                        // EcgData.dataFromRawType3: two signed int24 fields, then a status byte.
+                        data0[i] = ReadInt24(payload, o);
+                        data1[i] = ReadInt24(payload, o + Int24Size);
+                        status[i] = payload[o + (2 * Int24Size)];
+                    }
+
+                    break;
+                }
+
             default:
                 {
-                    var ecg = columns.Values<int>(0).AppendSpan(samples);
+                    var ecg = columns.Values<int>(col[0]).AppendSpan(samples);
 
                     // One 32-bit LE load per sample (low 24 bits, sign-extended) while 4 bytes remain, then the tail.
                     var i = 0;
@@ -325,14 +427,104 @@ public sealed class PolarPmdDecoder : IFrameDecoder, IFrameLossReporter
         }
     }
 
-    private void DecodeDelta(ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
+    private void DecodeDelta(FramePlan plan, ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
     {
-        var channels = _settings.Channels;
-        var c0 = columns.Values<int>(0).AppendSpan(samples);
-        var c1 = channels > 1 ? columns.Values<int>(1).AppendSpan(samples) : default;
-        var c2 = channels > 2 ? columns.Values<int>(2).AppendSpan(samples) : default;
-        var c3 = channels > 3 ? columns.Values<int>(3).AppendSpan(samples) : default;
+        var channels = plan.Channels;
+        var col = plan.SlotColumns;
+        var c0 = columns.Values<int>(col[0]).AppendSpan(samples);
+        var c1 = channels > 1 ? columns.Values<int>(col[1]).AppendSpan(samples) : default;
+        var c2 = channels > 2 ? columns.Values<int>(col[2]).AppendSpan(samples) : default;
+        var c3 = channels > 3 ? columns.Values<int>(col[3]).AppendSpan(samples) : default;
         PmdDeltaCodec.Decode(payload, channels, _referenceBits, c0, c1, c2, c3);
+    }
+
+    private static void DecodeAccWidened(FramePlan plan, ReadOnlySpan<byte> payload, int samples, StreamColumns columns)
+    {
+        var width = plan.Layout switch
+        {
+            PmdFrameLayout.AccRaw0 => 1,
+            PmdFrameLayout.AccRaw1 => 2,
+            _ => 3,
+        };
+        for (var channel = 0; channel < 3; channel++)
+        {
+            var column = plan.SlotColumns[channel];
+            switch (columns[column].Spec.Kind)
+            {
+                case ColumnKind.Int8:
+                    FillAcc(columns.Values<sbyte>(column).AppendSpan(samples), payload, width, channel);
+                    break;
+                case ColumnKind.Int16:
+                    FillAcc(columns.Values<short>(column).AppendSpan(samples), payload, width, channel);
+                    break;
+                default:
+                    FillAcc(columns.Values<int>(column).AppendSpan(samples), payload, width, channel);
+                    break;
+            }
+        }
+    }
+
+    private static void FillAcc<T>(Span<T> target, ReadOnlySpan<byte> payload, int width, int channel)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        var stride = 3 * width;
+        for (int i = 0, o = channel * width; i < target.Length; i++, o += stride)
+        {
+            var value = width switch
+            {
+                1 => (sbyte)payload[o],
+                2 => BinaryPrimitives.ReadInt16LittleEndian(payload.Slice(o, 2)),
+                _ => ReadInt24(payload, o),
+            };
+            target[i] = T.CreateTruncating(value);
+        }
+    }
+
+    /// <summary>How one declared frame type lands in the stream's columns.</summary>
+    private sealed class FramePlan
+    {
+        public required PmdFrameLayout Layout { get; init; }
+
+        public required int Channels { get; init; }
+
+        /// <summary>The value column each slot fills.</summary>
+        public required int[] SlotColumns { get; init; }
+
+        /// <summary>Value columns this type does not fill (null in its rows).</summary>
+        public required int[] Unfilled { get; init; }
+
+        /// <summary>True when a slot's column is wider than the slot (ACC raw 0/1 sharing columns with a wider type).</summary>
+        public required bool Widened { get; init; }
+
+        public static FramePlan Create(PmdMeasurementType measurement, PmdFrameType type, StreamSchema schema)
+        {
+            var slots = PmdFrameSlots.Of(measurement, type.Layout);
+            var columns = new int[slots.Count];
+            var widened = false;
+            for (var k = 0; k < slots.Count; k++)
+            {
+                columns[k] = schema.IndexOf(type.Columns[k]);
+                widened |= schema.Columns[columns[k]].Kind != slots[k].Kind;
+            }
+
+            var unfilled = new List<int>();
+            for (var c = 0; c < schema.Columns.Count; c++)
+            {
+                if (Array.IndexOf(columns, c) < 0 && !string.Equals(schema.Columns[c].Name, PolarPmdSchemas.FrameTypeColumn, StringComparison.Ordinal))
+                {
+                    unfilled.Add(c);
+                }
+            }
+
+            return new FramePlan
+            {
+                Layout = type.Layout,
+                Channels = type.Channels,
+                SlotColumns = columns,
+                Unfilled = [.. unfilled],
+                Widened = widened,
+            };
+        }
     }
 
     private static DecodeOutcome DecodePpi(ReadOnlySpan<byte> payload, ulong timestamp, long hubTimeNs, StreamColumns columns)

@@ -30,6 +30,75 @@ public static class PmdFrameEncoder
         return length;
     }
 
+    /// <summary>
+    /// ECG raw type 1: a 14-bit unsigned µV value in bits 0–13 of bytes 0–1, and in byte 2 oversampling (bit 0), skin
+    /// contact (bits 1–2) and contact impedance (bits 3–4).
+    /// </summary>
+    public static int EncodeEcgRaw1(Span<byte> destination, ulong timestamp, ReadOnlySpan<int> microVolts,
+        ReadOnlySpan<byte> overSampling, ReadOnlySpan<byte> skinContact, ReadOnlySpan<byte> contactImpedance)
+    {
+        SameLength(microVolts.Length, overSampling.Length, skinContact.Length, contactImpedance.Length);
+        var length = checked(PmdFrameHeader.Size + (microVolts.Length * 3));
+        PmdFrameHeader.Write(destination[..length], PmdMeasurementType.Ecg, timestamp, 1, compressed: false);
+        var o = PmdFrameHeader.Size;
+        for (var i = 0; i < microVolts.Length; i++)
+        {
+            CheckRange(microVolts[i], 0, 0x3FFF, "type 1 ECG value");
+            CheckRange(overSampling[i], 0, 1, "oversampling bit");
+            CheckRange(skinContact[i], 0, 3, "skin contact bits");
+            CheckRange(contactImpedance[i], 0, 3, "contact impedance bits");
+            destination[o] = (byte)microVolts[i];
+            destination[o + 1] = (byte)(microVolts[i] >> 8);
+            destination[o + 2] = (byte)(overSampling[i] | (skinContact[i] << 1) | (contactImpedance[i] << 3));
+            o += 3;
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// ECG raw type 2: an 18-bit unsigned µV value in bytes 0–1 and bits 0–1 of byte 2; ECG data tag in bits 2–4 and pace
+    /// data tag in bits 5–7 of byte 2.
+    /// </summary>
+    public static int EncodeEcgRaw2(Span<byte> destination, ulong timestamp, ReadOnlySpan<int> microVolts,
+        ReadOnlySpan<byte> ecgDataTag, ReadOnlySpan<byte> paceDataTag)
+    {
+        SameLength(microVolts.Length, ecgDataTag.Length, paceDataTag.Length, microVolts.Length);
+        var length = checked(PmdFrameHeader.Size + (microVolts.Length * 3));
+        PmdFrameHeader.Write(destination[..length], PmdMeasurementType.Ecg, timestamp, 2, compressed: false);
+        var o = PmdFrameHeader.Size;
+        for (var i = 0; i < microVolts.Length; i++)
+        {
+            CheckRange(microVolts[i], 0, 0x3FFFF, "type 2 ECG value");
+            CheckRange(ecgDataTag[i], 0, 7, "ECG data tag");
+            CheckRange(paceDataTag[i], 0, 7, "pace data tag");
+            destination[o] = (byte)microVolts[i];
+            destination[o + 1] = (byte)(microVolts[i] >> 8);
+            destination[o + 2] = (byte)((microVolts[i] >> 16) | (ecgDataTag[i] << 2) | (paceDataTag[i] << 5));
+            o += 3;
+        }
+
+        return length;
+    }
+
+    /// <summary>ECG raw type 3: two int24 LE data fields and a status byte per sample (7 bytes).</summary>
+    public static int EncodeEcgRaw3(Span<byte> destination, ulong timestamp, ReadOnlySpan<int> data0, ReadOnlySpan<int> data1, ReadOnlySpan<byte> status)
+    {
+        SameLength(data0.Length, data1.Length, status.Length, data0.Length);
+        var length = checked(PmdFrameHeader.Size + (data0.Length * 7));
+        PmdFrameHeader.Write(destination[..length], PmdMeasurementType.Ecg, timestamp, 3, compressed: false);
+        var o = PmdFrameHeader.Size;
+        for (var i = 0; i < data0.Length; i++)
+        {
+            WriteInt24(destination, o, data0[i]);
+            WriteInt24(destination, o + 3, data1[i]);
+            destination[o + 6] = status[i];
+            o += 7;
+        }
+
+        return length;
+    }
+
     /// <summary>ACC raw type 0 (int8), 1 (int16 LE) or 2 (int24 LE): x, y, z per sample, mG.</summary>
     public static int EncodeAccRaw(Span<byte> destination, ulong timestamp, int frameType, ReadOnlySpan<int> x, ReadOnlySpan<int> y, ReadOnlySpan<int> z)
     {
@@ -179,6 +248,22 @@ public static class PmdFrameEncoder
         }
 
         return o;
+    }
+
+    private static void SameLength(int a, int b, int c, int d)
+    {
+        if (b != a || c != a || d != a)
+        {
+            throw new ArgumentException("every field needs one value per sample");
+        }
+    }
+
+    private static void CheckRange(int value, int min, int max, string what)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"{what} must be from {min} to {max}");
+        }
     }
 
     /// <summary>Bits a two's-complement representation of <paramref name="value"/> needs (1 for 0 and −1).</summary>
