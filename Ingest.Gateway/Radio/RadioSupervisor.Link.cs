@@ -49,6 +49,13 @@ public sealed partial class RadioSupervisor
                 }
             }
 
+            if (profile.RequiresBonding && !IsPaired(link.PeripheralId))
+            {
+                // Pairing needs the link up; BlueZ keeps the bond (and Trusted) across reconnects and restarts.
+                await _central.PairAsync(link.PeripheralId, token).ConfigureAwait(false);
+                _log($"radio: tracker {enrollment.DevicePseudonym} paired (profile {profile.Id} needs bonding)");
+            }
+
             var services = await _central.GetServicesAsync(link.PeripheralId, _options.ServicesResolveTimeout, token).ConfigureAwait(false);
             var model = await ReadStringAsync(services, ModelNumberString, token).ConfigureAwait(false);
             var firmware = await ReadStringAsync(services, FirmwareRevisionString, token).ConfigureAwait(false);
@@ -140,6 +147,19 @@ public sealed partial class RadioSupervisor
                 await _inputs.Writer.WriteAsync(new LinkEndedInput(tracker, link, failure, errorKind, blockedBy), CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    private bool IsPaired(string peripheralId)
+    {
+        foreach (var peripheral in _central.Peripherals)
+        {
+            if (string.Equals(peripheral.Id, peripheralId, StringComparison.Ordinal))
+            {
+                return peripheral.Paired;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(DisconnectReason reason) => reason switch

@@ -18,6 +18,12 @@ public sealed class FirmwareProfile
     /// <summary>One paragraph for people.</summary>
     public string Description { get; init; } = "";
 
+    /// <summary>
+    /// The tracker must be paired (bonded) and trusted before its characteristics work: some firmware refuses reads,
+    /// writes or notifications on an unencrypted link. The radio supervisor pairs such a tracker on its first connect.
+    /// </summary>
+    public bool RequiresBonding { get; init; }
+
     /// <summary>Recognition rules.</summary>
     public required ProfileMatch Match { get; init; }
 

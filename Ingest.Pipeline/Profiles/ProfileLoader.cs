@@ -121,6 +121,7 @@ public static partial class ProfileLoader
             Name = reader.RequiredString("name", "the model name for people"),
             Vendor = reader.OptionalString("vendor"),
             Description = reader.OptionalString("description"),
+            RequiresBonding = reader.OptionalBoolean("bonding", false),
             Match = ReadMatch(new JsonObjectReader(reader.Required("match", "recognition rules"), file, reader.Child("match"))),
             Streams = ReadStreams(reader, folder),
             FilePath = file,

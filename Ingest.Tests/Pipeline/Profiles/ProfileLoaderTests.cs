@@ -196,6 +196,16 @@ public class ProfileLoaderTests
     }
 
     [Fact]
+    public void Load_Bonding_IsABooleanThatDefaultsToFalse()
+    {
+        Assert.False(ProfileLoader.Load(WriteProfile(ValidProfile)).RequiresBonding);
+        Assert.True(ProfileLoader.Load(WriteProfile(Mutate(p => p["bonding"] = true))).RequiresBonding);
+        var error = LoadFails(Mutate(p => p["bonding"] = "yes"));
+        Assert.Equal("$.bonding", error.JsonPath);
+        Assert.Contains("must be true or false", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_NotAFolderOrFile_SaysSo()
     {
         var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load("/nonexistent/profile"));

@@ -31,6 +31,25 @@ public class RadioSupervisorTests
     }
 
     [Fact]
+    public async Task ATrackerWhoseProfileNeedsBonding_IsPairedOnItsFirstConnect_OthersAreNot()
+    {
+        var (central, enrollment) = SupervisorRig.SimulatedRoom(["polar-h10", "sig-health-thermometer"]);
+        var profiles = SupervisorRig.Profiles.Select(p => p.Id == "polar-h10" ? Bonded(p) : p).ToList();
+        await using var rig = new SupervisorRig(central, enrollment, profiles: profiles);
+
+        await rig.WaitForAsync(() => rig.ConnectsOf("sim-001") == 1 && rig.ConnectsOf("sim-002") == 1, "both connected");
+        Assert.True(central.Peripherals.Single(p => p.Id == central.FleetPeripheralIds[0]).Paired, "the H10's profile needs bonding");
+        Assert.False(central.Peripherals.Single(p => p.Id == central.FleetPeripheralIds[1]).Paired, "the thermometer's does not");
+        Assert.Contains(rig.Log, line => line.Contains("sim-001 paired", StringComparison.Ordinal));
+    }
+
+    private static Ingest.Pipeline.Profiles.FirmwareProfile Bonded(Ingest.Pipeline.Profiles.FirmwareProfile p) => new()
+    {
+        Id = p.Id, Version = p.Version, Name = p.Name, Vendor = p.Vendor, Description = p.Description, Match = p.Match,
+        Streams = p.Streams, FilePath = p.FilePath, RequiresBonding = true,
+    };
+
+    [Fact]
     public async Task ANeighboursTracker_IsNeverConnected_AndIsCountedAsRefused()
     {
         var (central, enrollment) = SupervisorRig.SimulatedRoom(["generic-heart-rate-strap"]);

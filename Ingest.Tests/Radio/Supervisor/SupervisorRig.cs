@@ -36,11 +36,11 @@ internal sealed class SupervisorRig : IAsyncDisposable
     private readonly ConcurrentQueue<DeviceEvent> _events = new();
     private readonly ConcurrentQueue<string> _log = new();
 
-    public SupervisorRig(IBleCentral central, IEnrolledTrackers enrolled, RadioOptions? options = null, string study = "demo")
+    public SupervisorRig(IBleCentral central, IEnrolledTrackers enrolled, RadioOptions? options = null, string study = "demo", IReadOnlyList<FirmwareProfile>? profiles = null)
     {
         Central = central;
         Enrolled = enrolled;
-        Supervisor = new RadioSupervisor(central, enrolled, Profiles, study, options ?? FastOptions, _log.Enqueue);
+        Supervisor = new RadioSupervisor(central, enrolled, profiles ?? Profiles, study, options ?? FastOptions, _log.Enqueue);
         Running = Supervisor.RunAsync(_stop.Token);
         _reader = ReadAsync();
     }
