@@ -51,11 +51,9 @@ public sealed class SupervisorOverBlueZTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    // The mock strap sends only what a test tells it to, so stream-stall restarts (which rewrite the START commands) are
-    // off unless a test is about them.
+    // The mock strap sends only what a test tells it to; stream-stall restarts stay off (FastOptions) unless a test is about them.
     private SupervisorRig Start(RadioOptions? options = null) =>
-        new(new BlueZCentral(new BlueZOptions { BusAddress = _mock.Address }), new RegistryEnrolledTrackers(_registry, "demo"),
-            options ?? SupervisorRig.FastOptions with { StreamStallTimeout = TimeSpan.FromHours(1) });
+        new(new BlueZCentral(new BlueZOptions { BusAddress = _mock.Address }), new RegistryEnrolledTrackers(_registry, "demo"), options);
 
     private async Task<int> StartWritesAsync() => (await _mock.WritesAsync(_enrolled, BlueZMock.PmdControl)).Count;
 
