@@ -602,7 +602,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private long NowNs() => (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    private long NowNs() => HubTime.NowNs(_time);
 
     private static async Task IgnoreCancellation(Task task)
     {

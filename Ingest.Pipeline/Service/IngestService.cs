@@ -275,7 +275,7 @@ internal sealed partial class IngestService : IAsyncDisposable
         }
     }
 
-    private long NowNs() => (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    private long NowNs() => HubTime.NowNs(_time);
 
     /// <summary>One sealed batch whose fsync is outstanding.</summary>
     private readonly record struct PendingAppend(ValueTask<SpoolPosition> Durable, string Stream, long Sequence);

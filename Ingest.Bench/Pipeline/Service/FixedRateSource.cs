@@ -58,7 +58,7 @@ internal sealed class FixedRateSource : INotificationSource
     public Task RunAsync(CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static long NowNs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+    private static long NowNs() => HubTime.ToUnixNs(DateTimeOffset.UtcNow);
 
     private void Run(CancellationToken cancellationToken)
     {

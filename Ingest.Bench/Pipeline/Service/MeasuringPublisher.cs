@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Captures;
+using Ingest.Pipeline.Intake;
 using Ingest.Pipeline.Service;
 
 namespace Ingest.Bench.Pipeline.Service;
@@ -72,7 +73,7 @@ internal sealed class MeasuringPublisher(IBatchPublisher inner, NotificationLate
         switch (result.Outcome)
         {
             case BatchPublishOutcome.Accepted:
-                var now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+                var now = HubTime.ToUnixNs(DateTimeOffset.UtcNow);
                 Interlocked.Increment(ref _accepted);
                 Interlocked.Add(ref _payloadBytes, bytes);
                 if (RecordBatchLatency && firstNs != 0)

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Ingest.Pipeline.Intake.Radio;
 using Tmds.DBus.Protocol;
+using Ingest.Pipeline.Intake;
 
 namespace Ingest.Gateway.Radio.BlueZ;
 
@@ -263,7 +264,7 @@ internal sealed partial class BlueZCentral : IBleCentral
         }
     }
 
-    private long NowNs() => (_options.Time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    private long NowNs() => HubTime.NowNs(_options.Time);
 
     private BleEvent Event(BleEventKind kind, BleAdapter? adapter = null, BlePeripheral? peripheral = null,
         Pipeline.Intake.DisconnectReason reason = Pipeline.Intake.DisconnectReason.None) => new(kind, NowNs(), adapter, peripheral, reason);

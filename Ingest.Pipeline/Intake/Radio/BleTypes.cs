@@ -244,7 +244,7 @@ public sealed class NotificationTarget(DeviceHandle device, NotificationBufferPo
     public long LastDeliveryNs => Interlocked.Read(ref _lastDeliveryNs);
 
     /// <summary>The hub time now, in UTC ns since the Unix epoch.</summary>
-    public long NowNs() => (Time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    public long NowNs() => HubTime.NowNs(Time);
 
     /// <summary>
     /// Copies <paramref name="value"/> into a pooled buffer and writes it for <paramref name="characteristic"/>, waiting

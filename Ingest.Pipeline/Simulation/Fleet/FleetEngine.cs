@@ -31,7 +31,7 @@ internal sealed class FleetEngine : IDisposable
         _faults = options.Faults;
         _pool = pool;
         _latencyNs = options.LinkLatency.Ticks * 100;
-        _resetEpochNs = (_faults.ClockResetEpoch.UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+        _resetEpochNs = HubTime.ToUnixNs(_faults.ClockResetEpoch);
         HubStartNs = hubStartNs;
 
         var ids = options.ProfileIds;

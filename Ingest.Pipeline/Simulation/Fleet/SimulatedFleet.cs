@@ -90,7 +90,7 @@ public sealed class SimulatedFleet : INotificationSource
 
     private async Task RunCoreAsync(CancellationToken cancellationToken)
     {
-        var startNs = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+        var startNs = HubTime.NowNs(_time);
         using var engine = new FleetEngine(_profiles, _options, startNs, Pool);
         Exception? failure = null;
         try
@@ -113,7 +113,7 @@ public sealed class SimulatedFleet : INotificationSource
                 using var timer = new PeriodicTimer(_options.PacingInterval, _time);
                 while (true)
                 {
-                    var nowNs = (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+                    var nowNs = HubTime.NowNs(_time);
                     while (engine.Step(nowNs, out var output))
                     {
                         await WriteAsync(output, cancellationToken).ConfigureAwait(false);

@@ -547,7 +547,7 @@ public sealed partial class SimulatedCentral : IBleCentral
     // Separates the radio's random streams (RSSI here, addresses and names in FleetPeripherals) from each other.
     private const ulong RssiSalt = 0x5253_5349_0000_0001;
 
-    private long NowNs() => (_time.GetUtcNow().UtcTicks - DateTime.UnixEpoch.Ticks) * 100;
+    private long NowNs() => HubTime.NowNs(_time);
 
     private FirmwareProfile FindProfile(string id)
     {
