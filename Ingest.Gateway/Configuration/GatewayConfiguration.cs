@@ -332,8 +332,7 @@ internal static class GatewayConfiguration
             }
             catch (ArgumentException ex)
             {
-                var key = ex.Message.Split(' ', 2)[0];
-                throw new CliException($"{ex.Message} ({Source(key)}); change it (docs/configuration.md)");
+                throw new CliException(WithSource(ex));
             }
 
             var bus = String("Radio:BusAddress");

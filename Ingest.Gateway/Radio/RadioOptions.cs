@@ -48,19 +48,22 @@ public sealed record RadioOptions
     /// <summary>How often a connected tracker's battery level is read again.</summary>
     public TimeSpan BatteryReadInterval { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value and its allowed range.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first bad value as "KEY is VALUE; set it …", the form the
+    /// configuration reader reports with the value's source.
+    /// </summary>
     public void Validate()
     {
         if (MaxConnectionsPerAdapter is < 1 or > MaxConnectionsLimit)
         {
-            throw new ArgumentException($"Radio:MaxConnectionsPerAdapter must be 1 to {MaxConnectionsLimit} (was {MaxConnectionsPerAdapter})");
+            throw new ArgumentException($"Radio:MaxConnectionsPerAdapter is {MaxConnectionsPerAdapter}; set it from 1 to {MaxConnectionsLimit}");
         }
 
         Positive(ReconnectInitialDelay, "Radio:ReconnectInitialDelay");
         Positive(ReconnectMaxDelay, "Radio:ReconnectMaxDelay");
         if (ReconnectMaxDelay < ReconnectInitialDelay)
         {
-            throw new ArgumentException("Radio:ReconnectMaxDelay must not be shorter than Radio:ReconnectInitialDelay");
+            throw new ArgumentException($"Radio:ReconnectMaxDelay is {ReconnectMaxDelay}; set it no shorter than Radio:ReconnectInitialDelay ({ReconnectInitialDelay})");
         }
 
         Positive(StableLinkTime, "Radio:StableLinkTime");
@@ -73,7 +76,7 @@ public sealed record RadioOptions
         Positive(BatteryReadInterval, "Radio:BatteryReadInterval");
         if (InProgressLimit < 1)
         {
-            throw new ArgumentException($"Radio:InProgressLimit must be at least 1 (was {InProgressLimit})");
+            throw new ArgumentException($"Radio:InProgressLimit is {InProgressLimit}; set it to 1 or more");
         }
     }
 
@@ -81,7 +84,7 @@ public sealed record RadioOptions
     {
         if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
         {
-            throw new ArgumentException($"{key} must be more than 0 and at most one day (was {value})");
+            throw new ArgumentException($"{key} is {value}; set it to more than 0 and at most one day");
         }
     }
 }

@@ -52,6 +52,9 @@ public class GatewayConfigurationTests
     [InlineData("--broker", "http://x", "error: Broker:Url is 'http://x' (from --broker); ")]
     [InlineData("--require-receipts", "true", "error: Pipeline:RequireReceipts is 'true' (from --require-receipts); receipts come from the platform over MQTT")]
     [InlineData("--simulate", "0", "error: Simulator:Trackers is '0' (from --simulate); set it from 1 to 256")]
+    [InlineData("--set", "Radio:MaxConnectionsPerAdapter=0", "error: Radio:MaxConnectionsPerAdapter is '0' (from --set Radio:MaxConnectionsPerAdapter); set it from 1 to 32")]
+    [InlineData("--set", "Radio:StreamStallTimeout=0s", "error: Radio:StreamStallTimeout is '0s' (from --set Radio:StreamStallTimeout); set it to more than 0 and at most one day")]
+    [InlineData("--set", "Radio:Backend=bluetooth", "error: Radio:Backend is 'bluetooth' (from --set Radio:Backend); use bluez (the hub's Bluetooth adapter) or simulator (virtual trackers)")]
     public async Task Run_BadCommandLineValue_OneLineNamingKeyAndSource_ExitsTwo(string option, string value, string expected)
     {
         var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-bad"), option, value]);
