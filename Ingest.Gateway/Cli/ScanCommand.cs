@@ -2,12 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ingest.Gateway.Configuration;
+using Ingest.Gateway.Hosting;
 using Ingest.Gateway.Radio;
 using Ingest.Gateway.Radio.BlueZ;
 using Ingest.Gateway.Registry;
 using Ingest.Pipeline.Intake.Radio;
 using Ingest.Pipeline.Profiles;
-using Ingest.Pipeline.Simulation.Radio;
 
 namespace Ingest.Gateway.Cli;
 
@@ -61,7 +61,7 @@ internal static class ScanCommand
             }
 
             var settings = RegistryCommandSupport.LoadSettings(parse.GetValue(dataDir), parse.GetValue(config));
-            var profiles = LoadProfiles(parse.GetValue(profilesDir) ?? settings.ProfilesDirectory);
+            var profiles = HubIntake.LoadProfiles(parse.GetValue(profilesDir) ?? settings.ProfilesDirectory);
             return ScanAsync(output, parse.InvocationConfiguration.Error, settings, profiles, listenFor, simulated, parse.GetValue(all), parse.GetValue(json))
                 .GetAwaiter().GetResult();
         }));
@@ -76,9 +76,7 @@ internal static class ScanCommand
         EnrollmentRegistry? registry = null;
         if (simulated is { } trackers)
         {
-            var room = new SimulatedCentral(profiles, new SimulatedCentralOptions { Fleet = settings.Simulator with { TrackerCount = trackers }, Seed = settings.Simulator.Seed });
-            central = room;
-            enrolled = new SimulatedEnrollment(room, settings.Ingest.Study, settings.Ingest.Site);
+            (central, enrolled, _) = HubIntake.SimulatedRoom(settings with { Simulator = settings.Simulator with { TrackerCount = trackers } }, profiles);
         }
         else
         {
@@ -212,17 +210,6 @@ internal static class ScanCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    private static IReadOnlyList<FirmwareProfile> LoadProfiles(string? directory)
-    {
-        var resolved = ProfileLoader.ResolveDirectory(directory);
-        if (!Directory.Exists(resolved))
-        {
-            throw new CliException($"profiles folder '{resolved}' does not exist (--profiles-dir or Profiles:Directory)");
-        }
-
-        return ProfileLoader.LoadAll(resolved);
     }
 
     private static void WriteTable(TextWriter output, List<ScanRow> rows, int heard, bool all)

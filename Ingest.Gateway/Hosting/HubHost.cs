@@ -312,16 +312,7 @@ internal sealed class HubHost
         }
     }
 
-    private IReadOnlyList<FirmwareProfile> LoadProfiles()
-    {
-        var directory = ProfileLoader.ResolveDirectory(_settings.ProfilesDirectory);
-        if (!Directory.Exists(directory))
-        {
-            throw new CliException($"profiles folder '{directory}' does not exist (Profiles:Directory or --profiles-dir)");
-        }
-
-        return ProfileLoader.LoadAll(directory);
-    }
+    private IReadOnlyList<FirmwareProfile> LoadProfiles() => HubIntake.LoadProfiles(_settings.ProfilesDirectory);
 
     private static void CheckSimulatorProfiles(IReadOnlyList<FirmwareProfile> profiles, SimulatedFleetOptions options)
     {

@@ -1,3 +1,4 @@
+using Ingest.Gateway.Cli;
 using Ingest.Gateway.Configuration;
 using Ingest.Gateway.Radio;
 using Ingest.Gateway.Radio.BlueZ;
@@ -13,7 +14,6 @@ namespace Ingest.Gateway.Hosting;
 /// supervisor, which is both the pipeline's notification source and its admission. The two radios differ only below
 /// <see cref="IBleCentral"/>: enrollment, connection, setup writes, reconnects and gaps run the same code.
 /// </summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class HubIntake : IAsyncDisposable
 {
     /// <summary>Most adapters the simulated radio gets (the simulator's own limit).</summary>
@@ -42,29 +42,52 @@ internal sealed class HubIntake : IAsyncDisposable
     /// <summary>One line for people: what the intake is.</summary>
     public string Description { get; }
 
+    /// <summary>
+    /// The firmware profiles in <paramref name="directory"/> (<c>Profiles:Directory</c> or <c>--profiles-dir</c>), else
+    /// <c>./firmware-profiles</c>, else the shipped ones.
+    /// </summary>
+    /// <exception cref="CliException">The folder does not exist.</exception>
+    public static IReadOnlyList<FirmwareProfile> LoadProfiles(string? directory)
+    {
+        var resolved = ProfileLoader.ResolveDirectory(directory);
+        if (!Directory.Exists(resolved))
+        {
+            throw new CliException($"profiles folder '{resolved}' does not exist (Profiles:Directory or --profiles-dir)");
+        }
+
+        return ProfileLoader.LoadAll(resolved);
+    }
+
+    /// <summary>
+    /// The simulated room of <c>--simulate</c> (<c>run</c> and <c>scan</c> see the same one): the fleet's trackers, each
+    /// enrolled as <c>sim-00n</c>, behind enough simulated adapters for the fleet, each within the supervisor's
+    /// per-adapter limit (the <c>LinksPerAdapter</c> returned), as a real hub that size would need.
+    /// </summary>
+    public static (SimulatedCentral Central, SimulatedEnrollment Enrollment, int LinksPerAdapter) SimulatedRoom(GatewaySettings settings, IReadOnlyList<FirmwareProfile> profiles)
+    {
+        var fleet = settings.Simulator;
+        var perAdapter = Math.Max(settings.Radio.MaxConnectionsPerAdapter, (fleet.TrackerCount + MaxSimulatedAdapters - 1) / MaxSimulatedAdapters);
+        var adapterCount = (fleet.TrackerCount + perAdapter - 1) / perAdapter;
+        var central = new SimulatedCentral(profiles, new SimulatedCentralOptions
+        {
+            Fleet = fleet,
+            Adapters = Enumerable.Range(0, adapterCount).Select(static i => "hci" + i).ToArray(),
+            ConnectionLimit = Math.Max(perAdapter, SimulatedCentralOptions.DefaultConnectionLimit),
+            Seed = fleet.Seed,
+        });
+        return (central, new SimulatedEnrollment(central, settings.Ingest.Study, settings.Ingest.Site), perAdapter);
+    }
+
     /// <summary>The simulated radio for <c>--simulate</c>: every virtual tracker enrolled as <c>sim-00n</c>.</summary>
     public static HubIntake Simulated(GatewaySettings settings, IReadOnlyList<FirmwareProfile> profiles, Action<string> log)
     {
         var fleet = settings.Simulator;
-
-        // Enough simulated adapters for the fleet, each within the supervisor's per-adapter limit, as a real hub that
-        // size would need.
-        var perAdapter = Math.Max(settings.Radio.MaxConnectionsPerAdapter, (fleet.TrackerCount + MaxSimulatedAdapters - 1) / MaxSimulatedAdapters);
-        var adapterCount = (fleet.TrackerCount + perAdapter - 1) / perAdapter;
-        var adapters = Enumerable.Range(0, adapterCount).Select(static i => "hci" + i).ToArray();
-        var central = new SimulatedCentral(profiles, new SimulatedCentralOptions
-        {
-            Fleet = fleet,
-            Adapters = adapters,
-            ConnectionLimit = Math.Max(perAdapter, SimulatedCentralOptions.DefaultConnectionLimit),
-            Seed = fleet.Seed,
-        });
-        var enrollment = new SimulatedEnrollment(central, settings.Ingest.Study, settings.Ingest.Site);
+        var (central, enrollment, perAdapter) = SimulatedRoom(settings, profiles);
         var supervisor = new RadioSupervisor(central, enrollment, profiles, settings.Ingest.Study,
             settings.Radio with { MaxConnectionsPerAdapter = perAdapter }, log, notificationCapacity: settings.Ingest.ChannelCapacity);
         var profileNames = fleet.ProfileIds ?? profiles.Select(static p => p.Id).ToArray();
         return new HubIntake(central, supervisor,
-            $"intake: simulated radio ({adapterCount} adapter(s)), {fleet.TrackerCount} virtual tracker(s) enrolled as sim-001…, seed {fleet.Seed}, " +
+            $"intake: simulated radio ({central.Adapters.Count} adapter(s)), {fleet.TrackerCount} virtual tracker(s) enrolled as sim-001…, seed {fleet.Seed}, " +
             $"profiles {string.Join(", ", profileNames.Distinct().Take(fleet.TrackerCount))}", registry: null, profiles);
     }
 
