@@ -516,8 +516,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         var delay = tracker.Backoff.Ticks * 100;
         var jittered = (delay / 2) + (long)(Random.Shared.NextDouble() * (delay / 2));
         tracker.NextAttemptNs = now + jittered;
-        var next = TimeSpan.FromTicks(Math.Min(tracker.Backoff.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
-        tracker.Backoff = next;
+        tracker.Backoff = TimeSpan.FromTicks(Math.Min(tracker.Backoff.Ticks * 2, _options.ReconnectMaxDelay.Ticks));
     }
 
     private void PublishStatus()
@@ -526,7 +525,8 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         var problems = new List<string>();
         foreach (var adapter in _adapters.Values)
         {
-            adapters.Add(new AdapterStatus(adapter.Adapter.Name, adapter.Adapter.Powered, adapter.Adapter.Discovering, LinksOn(adapter.Adapter.Id), _options.MaxConnectionsPerAdapter));
+            var links = LinksOn(adapter.Adapter.Id);
+            adapters.Add(new AdapterStatus(adapter.Adapter.Name, adapter.Adapter.Powered, adapter.Adapter.Discovering, links, _options.MaxConnectionsPerAdapter));
             var waiting = 0;
             foreach (var tracker in _trackers.Values)
             {
@@ -537,7 +537,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
                 }
             }
 
-            if (waiting > 0 && LinksOn(adapter.Adapter.Id) >= _options.MaxConnectionsPerAdapter)
+            if (waiting > 0 && links >= _options.MaxConnectionsPerAdapter)
             {
                 problems.Add($"adapter {adapter.Adapter.Name} holds at most {_options.MaxConnectionsPerAdapter} links (Radio:MaxConnectionsPerAdapter) and all are in use: {waiting} enrolled tracker(s) in range wait; add an adapter or move trackers to another hub");
             }
