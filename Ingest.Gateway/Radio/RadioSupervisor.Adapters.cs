@@ -117,12 +117,13 @@ public sealed partial class RadioSupervisor
         adapter.LastAdvertisementNs = adapter.LastRecoveryNs;
         _log($"radio: adapter {adapter.Adapter.Name} looks wedged ({why}); power-cycling it");
         EndLinksOn(adapter.Adapter.Id, DisconnectReason.LocalTerminated);
-        RunAdapterTask(adapter, "power-cycle", PowerCycleAsync);
+        RunAdapterTask(adapter, "power-cycle", PowerCycleAsync, cycling: true);
     }
 
-    private void RunAdapterTask(AdapterState adapter, string what, Func<string, CancellationToken, Task> action)
+    private void RunAdapterTask(AdapterState adapter, string what, Func<string, CancellationToken, Task> action, bool cycling = false)
     {
         adapter.Task = RunAsync();
+        adapter.Cycling = cycling;
 
         async Task RunAsync()
         {
@@ -149,6 +150,7 @@ public sealed partial class RadioSupervisor
     {
         var adapter = done.Adapter;
         adapter.Task = null;
+        adapter.Cycling = false;
         if (adapter.LastError == BleErrorKind.InProgress)
         {
             adapter.InProgressStreak++;
@@ -199,7 +201,13 @@ public sealed partial class RadioSupervisor
 
         public bool Gone { get; set; }
 
-        /// <summary>Ready for new links.</summary>
-        public bool Usable => Adapter.Powered && Task is null && !Gone;
+        /// <summary>A power-cycle is under way (its links were ended on purpose).</summary>
+        public bool Cycling { get; set; }
+
+        /// <summary>
+        /// Ready for new links: powered and not being power-cycled. Starting discovery does not hold links back (BlueZ
+        /// connects known trackers while discovery starts), so a hub that starts connects its trackers at once.
+        /// </summary>
+        public bool Usable => Adapter.Powered && !Cycling && !Gone;
     }
 }
