@@ -41,6 +41,8 @@ internal static class RunCommand
             Keyed("--shutdown-grace", "Pipeline:ShutdownGrace", "How long a stop waits for the broker to take what is spooled (default 10s)"),
             Keyed("--require-receipts", "Pipeline:RequireReceipts", "true: release a batch only after the platform's receipt (needs --broker)"),
             Keyed("--health-interval", "Health:Interval", "How often the hub's health goes to its status topic (default 10s)"),
+            Keyed("--web", "Web:Urls", "Serve the participant page and the nurse pages here (default http://0.0.0.0:8080; off: no web pages)", "URL"),
+            Keyed("--metrics", "Metrics:PrometheusUrls", "Serve Prometheus metrics at URL/metrics (default http://127.0.0.1:9464; off: none)", "URL"),
         ];
         var duration = new Option<string?>("--duration") { Description = "Run this long (5s, 10m, 2h), then stop as on SIGTERM", HelpName = "TIME" };
         var check = new Option<bool>("--check-config") { Description = "Check the configuration, show each value and where it came from, and exit" };

@@ -77,10 +77,13 @@ internal static class GatewayConfiguration
         "Simulator:Trackers", "Simulator:Seed", "Simulator:Profiles",
         "Radio:Backend", "Radio:BusAddress", "Radio:MaxConnectionsPerAdapter", "Radio:ReconnectMaxDelay",
         "Radio:StreamStallTimeout", "Radio:AdvertisementSilence",
+        "Web:Urls", "Web:SessionIdleTimeout",
+        "Metrics:PrometheusUrls", "Metrics:OtlpEndpoint", "Metrics:OtlpProtocol", "Metrics:ExportInterval",
+        "Participant:Language", "Participant:TrackerNotSeenAfter", "Participant:BatteryLowPercent", "Participant:HubOfflineAfter",
     ];
 
     /// <summary>Keys that may also be given as a JSON array (<c>"PinSha256": ["…", "…"]</c>).</summary>
-    private static readonly string[] s_listKeys = ["Broker:PinSha256", "Simulator:Profiles"];
+    private static readonly string[] s_listKeys = ["Broker:PinSha256", "Simulator:Profiles", "Web:Urls", "Metrics:PrometheusUrls"];
 
     /// <summary>
     /// Resolves the settings. <paramref name="commandLine"/> holds the values given as options, by key;
@@ -299,7 +302,115 @@ internal static class GatewayConfiguration
                 RadioBackend = backend,
                 Radio = radio,
                 BusAddress = busAddress,
+                Web = ReadWeb(),
+                Metrics = ReadMetrics(),
+                Participant = ReadParticipant(),
             };
+        }
+
+        /// <summary>The web pages: where they listen (or <c>off</c>) and how long a nurse's session lasts idle.</summary>
+        private Web.WebOptions ReadWeb()
+        {
+            var idle = Duration("Web:SessionIdleTimeout") ?? new Web.WebOptions().SessionIdleTimeout;
+            if (idle < Web.WebOptions.MinSessionIdleTimeout || idle > Web.WebOptions.MaxSessionIdleTimeout)
+            {
+                throw Bad("Web:SessionIdleTimeout", $"set it from {ValueText.Duration(Web.WebOptions.MinSessionIdleTimeout)} to {ValueText.Duration(Web.WebOptions.MaxSessionIdleTimeout)}");
+            }
+
+            return new Web.WebOptions { Urls = ListenUrls("Web:Urls") ?? [Web.WebOptions.DefaultUrl], SessionIdleTimeout = idle };
+        }
+
+        /// <summary>Metrics: the Prometheus endpoint's address (or <c>off</c>) and the OTLP collector, if any.</summary>
+        private Telemetry.MetricsOptions ReadMetrics()
+        {
+            var defaults = new Telemetry.MetricsOptions();
+            Uri? otlp = null;
+            if (String("Metrics:OtlpEndpoint") is { } endpoint)
+            {
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out otlp) || otlp.Scheme is not ("http" or "https") || otlp.Host.Length == 0)
+                {
+                    throw Bad("Metrics:OtlpEndpoint", "give the collector's http:// or https:// address, e.g. http://collector.example.org:4318");
+                }
+            }
+
+            var protocol = String("Metrics:OtlpProtocol") ?? defaults.OtlpProtocol;
+            if (protocol is not ("grpc" or "http/protobuf"))
+            {
+                throw Bad("Metrics:OtlpProtocol", "use grpc (port 4317) or http/protobuf (port 4318)");
+            }
+
+            var interval = Duration("Metrics:ExportInterval") ?? defaults.ExportInterval;
+            if (interval < Telemetry.MetricsOptions.MinExportInterval || interval > Telemetry.MetricsOptions.MaxExportInterval)
+            {
+                throw Bad("Metrics:ExportInterval", $"set it from {ValueText.Duration(Telemetry.MetricsOptions.MinExportInterval)} to {ValueText.Duration(Telemetry.MetricsOptions.MaxExportInterval)}");
+            }
+
+            return new Telemetry.MetricsOptions
+            {
+                PrometheusUrls = ListenUrls("Metrics:PrometheusUrls") ?? [Telemetry.MetricsOptions.DefaultPrometheusUrl],
+                OtlpEndpoint = otlp,
+                OtlpProtocol = protocol,
+                ExportInterval = interval,
+            };
+        }
+
+        /// <summary>The participant page's language and the thresholds of its states.</summary>
+        private Web.Participant.ParticipantOptions ReadParticipant()
+        {
+            var defaults = new Web.Participant.ParticipantOptions();
+            var language = String("Participant:Language") ?? defaults.Language;
+            if (!Web.Participant.ParticipantOptions.Languages.Contains(language))
+            {
+                throw Bad("Participant:Language", $"use one of {string.Join(", ", Web.Participant.ParticipantOptions.Languages)}");
+            }
+
+            var battery = Int("Participant:BatteryLowPercent") ?? defaults.BatteryLowPercent;
+            if (battery is < 0 or > 100)
+            {
+                throw Bad("Participant:BatteryLowPercent", "set a percentage from 0 to 100");
+            }
+
+            var notSeen = Duration("Participant:TrackerNotSeenAfter") ?? defaults.TrackerNotSeenAfter;
+            var offline = Duration("Participant:HubOfflineAfter") ?? defaults.HubOfflineAfter;
+            foreach (var (key, value) in new[] { ("Participant:TrackerNotSeenAfter", notSeen), ("Participant:HubOfflineAfter", offline) })
+            {
+                if (value < TimeSpan.FromMinutes(1) || value > TimeSpan.FromDays(7))
+                {
+                    throw Bad(key, "set it from 1m to 7d");
+                }
+            }
+
+            return new Web.Participant.ParticipantOptions { Language = language, BatteryLowPercent = battery, TrackerNotSeenAfter = notSeen, HubOfflineAfter = offline };
+        }
+
+        /// <summary>
+        /// Listen addresses: <c>off</c> (none), or comma-separated <c>http://HOST:PORT</c> (IP literals, <c>localhost</c>, or
+        /// <c>*</c>; port 0 picks a free one). Null when not set.
+        /// </summary>
+        private string[]? ListenUrls(string key)
+        {
+            var values = List(key);
+            if (values is null)
+            {
+                return null;
+            }
+
+            if (values is ["off"])
+            {
+                return [];
+            }
+
+            foreach (var value in values)
+            {
+                var normalized = value.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
+                if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme != "http" || uri.AbsolutePath != "/"
+                    || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+                {
+                    throw Bad(key, "give http://ADDRESS:PORT (e.g. http://0.0.0.0:8080; port 0 picks a free one), several separated by commas, or off");
+                }
+            }
+
+            return values.Select(static v => v.TrimEnd('/')).ToArray();
         }
 
         /// <summary>

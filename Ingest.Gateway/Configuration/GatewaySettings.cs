@@ -59,6 +59,15 @@ internal sealed record GatewaySettings
     /// <summary>The D-Bus address of BlueZ's bus (<c>Radio:BusAddress</c>), or null for DBUS_SYSTEM_BUS_ADDRESS / the system bus.</summary>
     public string? BusAddress { get; init; }
 
+    /// <summary>The web pages (participant page, nurse onboarding).</summary>
+    public Web.WebOptions Web { get; init; } = new();
+
+    /// <summary>Metrics export (Prometheus, OTLP).</summary>
+    public Telemetry.MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>What the participant page calls a problem.</summary>
+    public Web.Participant.ParticipantOptions Participant { get; init; } = new();
+
     /// <summary>The keys that were given a value (file, environment, command line), for <c>run --check-config</c>.</summary>
     public IReadOnlyList<ConfiguredValue> Sources { get; init; } = [];
 
