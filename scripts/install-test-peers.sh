@@ -14,6 +14,10 @@ command -v dbus-daemon >/dev/null 2>&1 || need_apt+=(dbus)
 if ! /usr/bin/python3 -c 'import dbus, gi, dbusmock' >/dev/null 2>&1; then
   need_apt+=(python3-dbusmock python3-dbus python3-gi)
 fi
+# Web page tests: Microsoft.Playwright drives Debian's chromium (never a downloaded browser).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The systemd unit is checked with systemd-analyze verify (package systemd; no systemd needs to run).
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-peers: need root to apt-get install ${need_apt[*]}" >&2
