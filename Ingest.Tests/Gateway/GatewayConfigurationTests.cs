@@ -55,6 +55,15 @@ public class GatewayConfigurationTests
     [InlineData("--set", "Radio:MaxConnectionsPerAdapter=0", "error: Radio:MaxConnectionsPerAdapter is '0' (from --set Radio:MaxConnectionsPerAdapter); set it from 1 to 32")]
     [InlineData("--set", "Radio:StreamStallTimeout=0s", "error: Radio:StreamStallTimeout is '0s' (from --set Radio:StreamStallTimeout); set it to more than 0 and at most one day")]
     [InlineData("--set", "Radio:Backend=bluetooth", "error: Radio:Backend is 'bluetooth' (from --set Radio:Backend); use bluez (the hub's Bluetooth adapter) or simulator (virtual trackers)")]
+    [InlineData("--web", "ftp://0.0.0.0:21", "error: Web:Urls is 'ftp://0.0.0.0:21' (from --web); give http://ADDRESS:PORT")]
+    [InlineData("--web", "http://0.0.0.0:8080/nurse", "error: Web:Urls is 'http://0.0.0.0:8080/nurse' (from --web); give http://ADDRESS:PORT")]
+    [InlineData("--metrics", "9464", "error: Metrics:PrometheusUrls is '9464' (from --metrics); give http://ADDRESS:PORT")]
+    [InlineData("--set", "Web:SessionIdleTimeout=9h", "error: Web:SessionIdleTimeout is '9h' (from --set Web:SessionIdleTimeout); set it from 1m to 8h")]
+    [InlineData("--set", "Metrics:OtlpEndpoint=collector:4318", "error: Metrics:OtlpEndpoint is 'collector:4318' (from --set Metrics:OtlpEndpoint); give the collector's http:// or https:// address")]
+    [InlineData("--set", "Metrics:OtlpProtocol=udp", "error: Metrics:OtlpProtocol is 'udp' (from --set Metrics:OtlpProtocol); use grpc (port 4317) or http/protobuf (port 4318)")]
+    [InlineData("--set", "Participant:Language=es", "error: Participant:Language is 'es' (from --set Participant:Language); use one of en, de, fr")]
+    [InlineData("--set", "Participant:BatteryLowPercent=150", "error: Participant:BatteryLowPercent is '150' (from --set Participant:BatteryLowPercent); set a percentage from 0 to 100")]
+    [InlineData("--set", "Participant:HubOfflineAfter=10s", "error: Participant:HubOfflineAfter is '10s' (from --set Participant:HubOfflineAfter); set it from 1m to 7d")]
     public async Task Run_BadCommandLineValue_OneLineNamingKeyAndSource_ExitsTwo(string option, string value, string expected)
     {
         var (exit, output) = await Gateway.RunAsync(["run", "--data-dir", Peers.NewScratchDirectory("config-bad"), option, value]);
