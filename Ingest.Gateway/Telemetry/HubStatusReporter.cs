@@ -1,3 +1,5 @@
+using Ingest.Gateway.Radio;
+using Ingest.Gateway.Web.Participant;
 using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Pipeline.Service;
 
@@ -21,10 +23,23 @@ internal sealed class HubStatusReporter
     private readonly TimeSpan _interval;
     private readonly Func<IngestStatus> _status;
     private readonly TimeProvider _time;
+    private readonly Func<RadioStatus>? _radio;
+    private readonly ParticipantStateMonitor? _participants;
     private IngestStatus? _previous;
 
-    public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null)
+    /// <param name="publisher">The hub's broker connection (its Will is the "offline" status).</param>
+    /// <param name="hub">This hub.</param>
+    /// <param name="topic">The status topic.</param>
+    /// <param name="interval">How often health is published.</param>
+    /// <param name="status">The pipeline now.</param>
+    /// <param name="time">The clock (tests).</param>
+    /// <param name="radio">The radio now; with <paramref name="participants"/>, "online" carries each participant's state.</param>
+    /// <param name="participants">The participant states' thresholds.</param>
+    public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null,
+        Func<RadioStatus>? radio = null, ParticipantOptions? participants = null)
     {
+        _radio = radio;
+        _participants = radio is not null && participants is not null ? new ParticipantStateMonitor(participants) : null;
         _publisher = publisher;
         _hub = hub;
         _topic = topic;
@@ -69,7 +84,8 @@ internal sealed class HubStatusReporter
     {
         var status = _status();
         var interval = _previous is null ? TimeSpan.Zero : status.At - _previous.At;
-        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval), cancellationToken).ConfigureAwait(false);
+        var participants = _participants?.Observe(status, _radio!(), status.At).Participants;
+        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, participants), cancellationToken).ConfigureAwait(false);
         _previous = status;
     }
 
