@@ -66,6 +66,9 @@ internal static class ParticipantPages
         }
 
         html.Append("</nav>");
+        // Above the state: when the hub stops answering, what is shown below is what it last said.
+        html.Append("<p class=\"no-answer\" id=\"no-answer\" role=\"alert\" hidden>").Append(Icon(ParticipantStateCode.RadioProblem, "small"))
+            .Append(Html.Encode(texts.NoAnswer)).Append("</p>");
         html.Append("<section class=\"state ").Append(colour).Append("\" id=\"state\" data-state=\"").Append(ParticipantStates.WireName(view.State))
             .Append("\" role=\"status\">").Append(Icon(view.State, "icon"))
             .Append("<h1>").Append(Html.Encode(view.Title)).Append("</h1>")
@@ -78,8 +81,8 @@ internal static class ParticipantPages
             {
                 html.Append("<li class=\"").Append(ColourClass(ParticipantStates.ColourOf(tracker.State))).Append("\" data-state=\"")
                     .Append(ParticipantStates.WireName(tracker.State)).Append("\">").Append(Icon(tracker.State, "small"))
-                    .Append("<span class=\"name\">").Append(Html.Encode(tracker.Name)).Append("</span> <span class=\"label\">")
-                    .Append(Html.Encode(tracker.Label)).Append("</span></li>");
+                    .Append("<span><span class=\"name\">").Append(Html.Encode(tracker.Name)).Append("</span> <span class=\"label\">")
+                    .Append(Html.Encode(tracker.Label)).Append("</span></span></li>");
             }
 
             html.Append("</ul></section>");
@@ -98,8 +101,6 @@ internal static class ParticipantPages
             html.Append("</ul></section>");
         }
 
-        html.Append("<p class=\"no-answer\" id=\"no-answer\" role=\"alert\" hidden>").Append(Icon(ParticipantStateCode.RadioProblem, "small"))
-            .Append(Html.Encode(texts.NoAnswer)).Append("</p>");
         html.Append("<p class=\"checked\">").Append(Html.Encode(texts.LastChecked)).Append(" <time id=\"checked\">")
             .Append(Html.Encode(view.CheckedAt)).Append("</time></p>");
         html.Append("</div>");
