@@ -10,10 +10,10 @@ namespace Ingest.Gateway.Telemetry;
 /// (docs/wire/mqtt-contract.md "Hub status"): the Will ("offline"), "online" with health, and "stopped". Written with
 /// <see cref="Utf8JsonWriter"/>: no reflection, field names fixed here and in the contract.
 /// </summary>
-internal static class HubStatusMessages
+internal static partial class HubStatusMessages
 {
     /// <summary>Version of these documents; a field is only ever added within a version.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>Content type of every status message.</summary>
     public const string ContentType = "application/json";
@@ -30,13 +30,13 @@ internal static class HubStatusMessages
     /// "online" with the health since <paramref name="previous"/> (rates are over that interval) and, when given, each
     /// participant's state (<paramref name="participants"/>).
     /// </summary>
-    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval,
+    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval, HubHealthExtras? extras = null,
         IReadOnlyList<ParticipantState>? participants = null) => Write(writer =>
     {
         Header(writer, "online", hub, now.StartedAt);
         writer.WriteString("at", now.At);
         writer.WriteNumber("intervalSeconds", interval.TotalSeconds);
-        Health(writer, now, previous);
+        Health(writer, now, previous, extras);
         if (participants is not null)
         {
             Participants(writer, participants);
@@ -44,11 +44,11 @@ internal static class HubStatusMessages
     });
 
     /// <summary>"stopped": the hub stopped cleanly; totals are final and the backlog is what waits for the next start.</summary>
-    public static byte[] Stopped(IngestOptions hub, IngestStatus final) => Write(writer =>
+    public static byte[] Stopped(IngestOptions hub, IngestStatus final, HubHealthExtras? extras = null) => Write(writer =>
     {
         Header(writer, "stopped", hub, final.StartedAt);
         writer.WriteString("at", final.At);
-        Health(writer, final, previous: null);
+        Health(writer, final, previous: null, extras);
     });
 
     private static void Header(Utf8JsonWriter writer, string state, IngestOptions hub, DateTimeOffset startedAt)
@@ -61,7 +61,7 @@ internal static class HubStatusMessages
         writer.WriteString("startedAt", startedAt);
     }
 
-    private static void Health(Utf8JsonWriter writer, IngestStatus now, IngestStatus? previous)
+    private static void Health(Utf8JsonWriter writer, IngestStatus now, IngestStatus? previous, HubHealthExtras? extras)
     {
         writer.WriteNumber("uptimeSeconds", Math.Round((now.At - now.StartedAt).TotalSeconds, 1));
         if (previous is not null && now.At > previous.At)
@@ -139,6 +139,7 @@ internal static class HubStatusMessages
         }
 
         writer.WriteEndArray();
+        Fleet(writer, now, previous, extras);
         if (now.Failure is not null)
         {
             writer.WriteString("failure", now.Failure);

@@ -1,4 +1,3 @@
-using Ingest.Gateway.Radio;
 using Ingest.Gateway.Web.Participant;
 using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Pipeline.Service;
@@ -23,23 +22,27 @@ internal sealed class HubStatusReporter
     private readonly TimeSpan _interval;
     private readonly Func<IngestStatus> _status;
     private readonly TimeProvider _time;
-    private readonly Func<RadioStatus>? _radio;
+    private readonly Func<HubHealthExtras>? _extras;
     private readonly ParticipantStateMonitor? _participants;
     private IngestStatus? _previous;
 
-    /// <param name="publisher">The hub's broker connection (its Will is the "offline" status).</param>
-    /// <param name="hub">This hub.</param>
-    /// <param name="topic">The status topic.</param>
-    /// <param name="interval">How often health is published.</param>
-    /// <param name="status">The pipeline now.</param>
-    /// <param name="time">The clock (tests).</param>
-    /// <param name="radio">The radio now; with <paramref name="participants"/>, "online" carries each participant's state.</param>
-    /// <param name="participants">The participant states' thresholds.</param>
+    /// <summary>Reports <paramref name="status"/> (and <paramref name="extras"/>, the radio and audit head, when given) on <paramref name="topic"/>.</summary>
+    /// <param name="publisher">The hub's MQTT connection (which carries the Will).</param>
+    /// <param name="hub">The hub's identity.</param>
+    /// <param name="topic">The retained status topic.</param>
+    /// <param name="interval">How often "online" is published.</param>
+    /// <param name="status">The pipeline's snapshot.</param>
+    /// <param name="time">The clock (tests replace it).</param>
+    /// <param name="extras">The radio and audit head for each health document (read on the reporter's task), or null.</param>
+    /// <param name="participants">
+    /// The participant states' thresholds; with a radio in <paramref name="extras"/>, "online" carries each participant's
+    /// state (<c>participants</c>).
+    /// </param>
     public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null,
-        Func<RadioStatus>? radio = null, ParticipantOptions? participants = null)
+        Func<HubHealthExtras>? extras = null, ParticipantOptions? participants = null)
     {
-        _radio = radio;
-        _participants = radio is not null && participants is not null ? new ParticipantStateMonitor(participants) : null;
+        _extras = extras;
+        _participants = participants is null ? null : new ParticipantStateMonitor(participants);
         _publisher = publisher;
         _hub = hub;
         _topic = topic;
@@ -78,14 +81,15 @@ internal sealed class HubStatusReporter
 
     /// <summary>Publishes the retained "stopped" status with the final totals.</summary>
     public async Task<bool> PublishStoppedAsync(IngestStatus final, CancellationToken cancellationToken = default) =>
-        await PublishAsync(HubStatusMessages.Stopped(_hub, final), cancellationToken).ConfigureAwait(false);
+        await PublishAsync(HubStatusMessages.Stopped(_hub, final, _extras?.Invoke()), cancellationToken).ConfigureAwait(false);
 
     private async Task PublishOnlineAsync(CancellationToken cancellationToken)
     {
         var status = _status();
         var interval = _previous is null ? TimeSpan.Zero : status.At - _previous.At;
-        var participants = _participants?.Observe(status, _radio!(), status.At).Participants;
-        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, participants), cancellationToken).ConfigureAwait(false);
+        var extras = _extras?.Invoke();
+        var participants = extras?.Radio is { } radio ? _participants?.Observe(status, radio, status.At).Participants : null;
+        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, extras, participants), cancellationToken).ConfigureAwait(false);
         _previous = status;
     }
 

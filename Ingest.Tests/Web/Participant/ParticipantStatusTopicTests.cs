@@ -26,7 +26,7 @@ public sealed class ParticipantStatusTopicTests
         var states = ParticipantStates.Evaluate(ingest, radio, new ParticipantOptions(), now);
 
         var json = JsonDocument.Parse(HubStatusMessages.Online(new IngestOptions { HubId = "h", Study = "s", Site = "x" }, ingest, null, TimeSpan.Zero,
-            states.Participants)).RootElement;
+            participants: states.Participants)).RootElement;
 
         var participants = json.GetProperty("participants");
         Assert.Equal(2, participants.GetArrayLength());
