@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Ingest.Gateway.Web.Participant;
 using Ingest.Pipeline.Service;
 
 namespace Ingest.Gateway.Telemetry;
@@ -25,13 +26,21 @@ internal static partial class HubStatusMessages
         writer.WriteString("reason", "connection lost without a clean stop (power, network or crash)");
     });
 
-    /// <summary>"online" with the health since <paramref name="previous"/> (rates are over that interval).</summary>
-    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval, HubHealthExtras? extras = null) => Write(writer =>
+    /// <summary>
+    /// "online" with the health since <paramref name="previous"/> (rates are over that interval) and, when given, each
+    /// participant's state (<paramref name="participants"/>).
+    /// </summary>
+    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval, HubHealthExtras? extras = null,
+        IReadOnlyList<ParticipantState>? participants = null) => Write(writer =>
     {
         Header(writer, "online", hub, now.StartedAt);
         writer.WriteString("at", now.At);
         writer.WriteNumber("intervalSeconds", interval.TotalSeconds);
         Health(writer, now, previous, extras);
+        if (participants is not null)
+        {
+            Participants(writer, participants);
+        }
     });
 
     /// <summary>"stopped": the hub stopped cleanly; totals are final and the backlog is what waits for the next start.</summary>
@@ -135,6 +144,62 @@ internal static partial class HubStatusMessages
         {
             writer.WriteString("failure", now.Failure);
         }
+    }
+
+    /// <summary>
+    /// The <c>participants</c> array: each participant's state as their page shows it (docs/web.md "Participant page"),
+    /// with their trackers'. Pseudonyms only: the study team knows them; the page itself shows none.
+    /// </summary>
+    private static void Participants(Utf8JsonWriter writer, IReadOnlyList<ParticipantState> participants)
+    {
+        writer.WriteStartArray("participants");
+        foreach (var participant in participants)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("participant", participant.Participant);
+            writer.WriteString("state", ParticipantStates.WireName(participant.State));
+            writer.WriteString("since", participant.Since);
+            writer.WriteStartArray("also");
+            foreach (var also in participant.Also)
+            {
+                writer.WriteStringValue(ParticipantStates.WireName(also.State));
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("trackers");
+            foreach (var tracker in participant.Trackers)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("device", tracker.Device);
+                writer.WriteString("profile", tracker.ProfileId);
+                writer.WriteString("state", ParticipantStates.WireName(tracker.State));
+                writer.WriteString("since", tracker.Since);
+                if (tracker.BatteryPercent is { } battery)
+                {
+                    writer.WriteNumber("batteryPercent", battery);
+                }
+                else
+                {
+                    writer.WriteNull("batteryPercent");
+                }
+
+                if (tracker.LastData is { } last)
+                {
+                    writer.WriteString("lastData", last);
+                }
+                else
+                {
+                    writer.WriteNull("lastData");
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     private static byte[] Write(Action<Utf8JsonWriter> body)

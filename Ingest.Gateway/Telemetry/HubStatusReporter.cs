@@ -1,3 +1,4 @@
+using Ingest.Gateway.Web.Participant;
 using Ingest.Pipeline.Publishing.Mqtt;
 using Ingest.Pipeline.Service;
 
@@ -22,6 +23,7 @@ internal sealed class HubStatusReporter
     private readonly Func<IngestStatus> _status;
     private readonly TimeProvider _time;
     private readonly Func<HubHealthExtras>? _extras;
+    private readonly ParticipantStateMonitor? _participants;
     private IngestStatus? _previous;
 
     /// <summary>Reports <paramref name="status"/> (and <paramref name="extras"/>, the radio and audit head, when given) on <paramref name="topic"/>.</summary>
@@ -32,10 +34,15 @@ internal sealed class HubStatusReporter
     /// <param name="status">The pipeline's snapshot.</param>
     /// <param name="time">The clock (tests replace it).</param>
     /// <param name="extras">The radio and audit head for each health document (read on the reporter's task), or null.</param>
+    /// <param name="participants">
+    /// The participant states' thresholds; with a radio in <paramref name="extras"/>, "online" carries each participant's
+    /// state (<c>participants</c>).
+    /// </param>
     public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null,
-        Func<HubHealthExtras>? extras = null)
+        Func<HubHealthExtras>? extras = null, ParticipantOptions? participants = null)
     {
         _extras = extras;
+        _participants = participants is null ? null : new ParticipantStateMonitor(participants);
         _publisher = publisher;
         _hub = hub;
         _topic = topic;
@@ -80,7 +87,9 @@ internal sealed class HubStatusReporter
     {
         var status = _status();
         var interval = _previous is null ? TimeSpan.Zero : status.At - _previous.At;
-        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, _extras?.Invoke()), cancellationToken).ConfigureAwait(false);
+        var extras = _extras?.Invoke();
+        var participants = extras?.Radio is { } radio ? _participants?.Observe(status, radio, status.At).Participants : null;
+        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, extras, participants), cancellationToken).ConfigureAwait(false);
         _previous = status;
     }
 
