@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Decoding;
@@ -158,12 +159,14 @@ internal sealed partial class IngestService
             device.Clock?.Restart();
 
             device.Connected = true;
+            device.Link = new LinkTime(device.Link.ClosedNs, deviceEvent.HubTimeNs);
             device.DisconnectedAtNs = null;
         }
         else if (device is { Admitted: not null, Connected: true })
         {
             device.Connected = false;
             device.DisconnectedAtNs = deviceEvent.HubTimeNs;
+            device.Link = device.Link.Closed(deviceEvent.HubTimeNs);
         }
     }
 
@@ -311,6 +314,7 @@ internal sealed partial class IngestService
 
         _metrics.Samples += result.Rows;
         device.Samples += result.Rows;
+        stream!.Samples += result.Rows;
         if (stream!.LossReporter is { } losses && losses.TryTakeLoss(out var lostNs))
         {
             // The hole ends where this frame's first sample begins (hub clock), and lasts what the tracker's clock says.
@@ -372,6 +376,7 @@ internal sealed partial class IngestService
         }
 
         ClockRows.Append(clock.Columns, kind, estimate);
+        device.LatestClock = estimate;
         _metrics.ClockRows++;
     }
 
@@ -443,6 +448,18 @@ internal sealed partial class IngestService
         }
     }
 
+    /// <summary>How long a device has been connected: closed links' total, plus the open link since <see cref="SinceNs"/> (0: none open).</summary>
+    private sealed record LinkTime(long ClosedNs, long SinceNs)
+    {
+        public static LinkTime None { get; } = new(0, 0);
+
+        /// <summary>The open link ends at <paramref name="endNs"/>.</summary>
+        public LinkTime Closed(long endNs) => SinceNs == 0 ? this : new LinkTime(ClosedNs + Math.Max(0, endNs - SinceNs), 0);
+
+        /// <summary>Connected time up to <paramref name="nowNs"/>.</summary>
+        public long ConnectedNs(long nowNs) => ClosedNs + (SinceNs == 0 ? 0 : Math.Max(0, nowNs - SinceNs));
+    }
+
     /// <summary>One device the decode loop knows.</summary>
     private sealed class DeviceState(DeviceHandle handle, AdmittedDevice? admitted)
     {
@@ -470,6 +487,15 @@ internal sealed partial class IngestService
         public long Samples { get; set; }
 
         public long FramesRejected { get; set; }
+
+        /// <summary>Time connected so far; replaced whole (never mutated) so another thread reads a consistent pair.</summary>
+        public LinkTime Link { get => Volatile.Read(ref _link); set => Volatile.Write(ref _link, value); }
+
+        /// <summary>The last clock estimate written to the clock stream, or null before the first.</summary>
+        public Clocks.DeviceClockEstimate? LatestClock { get => Volatile.Read(ref _latestClock)?.Value; set => Volatile.Write(ref _latestClock, value is { } v ? new StrongBox<Clocks.DeviceClockEstimate>(v) : null); }
+
+        private LinkTime _link = LinkTime.None;
+        private StrongBox<Clocks.DeviceClockEstimate>? _latestClock;
 
         /// <summary>
         /// The stream a notification belongs to: by characteristic, and for Polar PMD data (one characteristic, several

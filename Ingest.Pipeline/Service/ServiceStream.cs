@@ -61,6 +61,11 @@ internal sealed class ServiceStream : IDisposable
     /// <summary>Monotonic timestamp (TimeProvider ticks) of the open batch's first row; 0 when empty.</summary>
     public long OpenedAt { get; set; }
 
+    /// <summary>Samples decoded from this stream (written by the decode loop only; read with <see cref="Volatile"/> by the metrics).</summary>
+#pragma warning disable CA1051 // A field, so the metrics can read it with Volatile.Read: one writer, no lock.
+    public long Samples;
+#pragma warning restore CA1051
+
     /// <summary>A data stream of <paramref name="definition"/> for a device.</summary>
     public static ServiceStream ForData(StreamDefinition definition, FirmwareProfile profile, StreamOrigin origin, IRejectedFrameSink? quarantine,
         BatchEncodingOptions encoding, int initialRows)
