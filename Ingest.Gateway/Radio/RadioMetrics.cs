@@ -40,7 +40,8 @@ internal sealed class RadioMetrics : IDisposable
             "Adapter power-cycles done to recover a wedged or powered-off adapter");
         _meter.CreateObservableCounter("wearable_ingest.radio.neighbours.refused", () => _status().NeighboursRefused, "{tracker}",
             "Trackers seen that match a profile but are not enrolled (never connected)");
-        _meter.CreateObservableUpDownCounter("wearable_ingest.radio.tracker.count", TrackersByState, "{tracker}", "Enrolled trackers, by link state");
+        // Plural, not OpenTelemetry's ".count": Prometheus reserves the _count suffix for histograms and summaries (promtool lints it).
+        _meter.CreateObservableUpDownCounter("wearable_ingest.radio.trackers", TrackersByState, "{tracker}", "Enrolled trackers, by link state");
         _meter.CreateObservableCounter("wearable_ingest.radio.tracker.connects",
             () => TrackerMeasurements(static t => t.Connects), "{connect}", "Links made to the tracker, by device");
         _meter.CreateObservableCounter("wearable_ingest.radio.tracker.connect_failures",

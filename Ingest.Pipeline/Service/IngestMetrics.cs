@@ -127,8 +127,9 @@ internal sealed class IngestMetrics : IDisposable
     {
         foreach (var reason in Enum.GetValues<RejectReason>())
         {
+            // Every reason, also at 0: a series that exists from the start gives rate() and alerts a baseline.
             var count = Volatile.Read(ref RejectedByReason[(int)reason]);
-            if (reason != RejectReason.None && count > 0)
+            if (reason != RejectReason.None)
             {
                 yield return new Measurement<long>(count, new KeyValuePair<string, object?>("reason", reason.ToString()));
             }
