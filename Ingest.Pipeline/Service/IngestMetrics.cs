@@ -35,7 +35,7 @@ internal sealed class IngestMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly Histogram<double> _publishDuration;
-    private readonly Func<IReadOnlyList<StreamCounters>> _streams;
+    private readonly Func<IngestStatus> _status;
     private readonly Func<IReadOnlyList<DeviceClockOffset>> _clocks;
 
     // Decode loop.
@@ -62,12 +62,11 @@ internal sealed class IngestMetrics : IDisposable
     public long BatchesReleased;
 
     /// <summary>Creates the meter and its instruments over the service's fields and readings.</summary>
-    /// <param name="status">The service's status (spool, backlog, broker).</param>
-    /// <param name="streams">Per-stream sample counts (see <see cref="IngestService.StreamCounts"/>).</param>
+    /// <param name="status">The service's status (spool, backlog, broker, <see cref="IngestStatus.Streams"/>).</param>
     /// <param name="clocks">Latest clock offsets (see <see cref="IngestService.ClockOffsets"/>).</param>
-    public IngestMetrics(Func<IngestStatus> status, Func<IReadOnlyList<StreamCounters>>? streams = null, Func<IReadOnlyList<DeviceClockOffset>>? clocks = null)
+    public IngestMetrics(Func<IngestStatus> status, Func<IReadOnlyList<DeviceClockOffset>>? clocks = null)
     {
-        _streams = streams ?? (static () => []);
+        _status = status;
         _clocks = clocks ?? (static () => []);
         _meter = new Meter(MeterName);
 
@@ -138,7 +137,7 @@ internal sealed class IngestMetrics : IDisposable
 
     private List<Measurement<long>> StreamSampleMeasurements()
     {
-        var sums = SumByLabel(_streams(), static s => s.Samples);
+        var sums = SumByLabel(_status().Streams, static s => s.Samples);
         var list = new List<Measurement<long>>(sums.Count);
         foreach (var ((device, stream), value) in sums)
         {
@@ -150,7 +149,7 @@ internal sealed class IngestMetrics : IDisposable
 
     private List<Measurement<double>> ExpectedSampleMeasurements()
     {
-        var sums = SumByLabel(_streams(), static s => s.ExpectedSamples);
+        var sums = SumByLabel(_status().Streams, static s => s.ExpectedSamples);
         var list = new List<Measurement<double>>(sums.Count);
         foreach (var ((device, stream), value) in sums)
         {
@@ -182,7 +181,7 @@ internal sealed class IngestMetrics : IDisposable
     /// Values by (device, stream), the devices past <see cref="MaxLabelledDevices"/> (in first-seen order, which never
     /// changes in a run, so each sum only grows) summed under <see cref="OtherDevices"/>. Null values are left out.
     /// </summary>
-    private static Dictionary<(string Device, string Stream), double> SumByLabel(IReadOnlyList<StreamCounters> streams, Func<StreamCounters, double?> value)
+    private static Dictionary<(string Device, string Stream), double> SumByLabel(IReadOnlyList<StreamStatus> streams, Func<StreamStatus, double?> value)
     {
         var labelled = new HashSet<string>(StringComparer.Ordinal);
         var sums = new Dictionary<(string, string), double>();
@@ -194,7 +193,7 @@ internal sealed class IngestMetrics : IDisposable
                 continue;
             }
 
-            var key = (device, stream.Stream);
+            var key = (device, stream.StreamId);
             sums[key] = sums.GetValueOrDefault(key) + v;
         }
 

@@ -159,14 +159,14 @@ internal sealed partial class IngestService
             device.Clock?.Restart();
 
             device.Connected = true;
-            device.Link = new LinkTime(device.Link.ClosedNs, deviceEvent.HubTimeNs);
             device.DisconnectedAtNs = null;
+            device.Link.Connect(deviceEvent.HubTimeNs);
         }
         else if (device is { Admitted: not null, Connected: true })
         {
             device.Connected = false;
             device.DisconnectedAtNs = deviceEvent.HubTimeNs;
-            device.Link = device.Link.Closed(deviceEvent.HubTimeNs);
+            device.Link.Disconnect(deviceEvent.HubTimeNs);
         }
     }
 
@@ -309,12 +309,22 @@ internal sealed partial class IngestService
             _metrics.FramesRejected++;
             _metrics.RejectedByReason[(int)result.Reason]++;
             device.FramesRejected++;
+            if (stream is not null)
+            {
+                stream.FramesRejected++;
+            }
+
             return default;
         }
 
         _metrics.Samples += result.Rows;
         device.Samples += result.Rows;
-        stream!.Samples += result.Rows;
+        if (result.Rows > 0)
+        {
+            stream!.Samples += result.Rows;
+            stream.LastSampleNs = stream.Columns.HubTime.Values[stream.Columns.RowCount - 1];
+        }
+
         if (stream!.LossReporter is { } losses && losses.TryTakeLoss(out var lostNs))
         {
             // The hole ends where this frame's first sample begins (hub clock), and lasts what the tracker's clock says.
@@ -448,18 +458,6 @@ internal sealed partial class IngestService
         }
     }
 
-    /// <summary>How long a device has been connected: closed links' total, plus the open link since <see cref="SinceNs"/> (0: none open).</summary>
-    private sealed record LinkTime(long ClosedNs, long SinceNs)
-    {
-        public static LinkTime None { get; } = new(0, 0);
-
-        /// <summary>The open link ends at <paramref name="endNs"/>.</summary>
-        public LinkTime Closed(long endNs) => SinceNs == 0 ? this : new LinkTime(ClosedNs + Math.Max(0, endNs - SinceNs), 0);
-
-        /// <summary>Connected time up to <paramref name="nowNs"/>.</summary>
-        public long ConnectedNs(long nowNs) => ClosedNs + (SinceNs == 0 ? 0 : Math.Max(0, nowNs - SinceNs));
-    }
-
     /// <summary>One device the decode loop knows.</summary>
     private sealed class DeviceState(DeviceHandle handle, AdmittedDevice? admitted)
     {
@@ -480,6 +478,9 @@ internal sealed partial class IngestService
 
         public bool Connected { get; set; }
 
+        /// <summary>Time connected since start, for the streams' expected sample counts. A field: the struct is updated in place.</summary>
+        public ConnectedTime Link;
+
         public long? DisconnectedAtNs { get; set; }
 
         public long LastNotificationNs { get; set; }
@@ -488,13 +489,13 @@ internal sealed partial class IngestService
 
         public long FramesRejected { get; set; }
 
-        /// <summary>Time connected so far; replaced whole (never mutated) so another thread reads a consistent pair.</summary>
-        public LinkTime Link { get => Volatile.Read(ref _link); set => Volatile.Write(ref _link, value); }
+        /// <summary>The last clock estimate written to the clock stream, or null before the first (read by the metrics' thread).</summary>
+        public Clocks.DeviceClockEstimate? LatestClock
+        {
+            get => Volatile.Read(ref _latestClock)?.Value;
+            set => Volatile.Write(ref _latestClock, value is { } estimate ? new StrongBox<Clocks.DeviceClockEstimate>(estimate) : null);
+        }
 
-        /// <summary>The last clock estimate written to the clock stream, or null before the first.</summary>
-        public Clocks.DeviceClockEstimate? LatestClock { get => Volatile.Read(ref _latestClock)?.Value; set => Volatile.Write(ref _latestClock, value is { } v ? new StrongBox<Clocks.DeviceClockEstimate>(v) : null); }
-
-        private LinkTime _link = LinkTime.None;
         private StrongBox<Clocks.DeviceClockEstimate>? _latestClock;
 
         /// <summary>

@@ -71,14 +71,14 @@ public sealed partial class InstrumentConventionTests
     }
 
     private static IngestMetrics NewIngestMetrics() =>
-        new(static () => new IngestStatus { At = DateTimeOffset.UnixEpoch, StartedAt = DateTimeOffset.UnixEpoch, Destination = "test", DestinationState = "local" },
-            static () => Streams(), static () => Clocks());
+        new(static () => new IngestStatus { At = DateTimeOffset.UnixEpoch, StartedAt = DateTimeOffset.UnixEpoch, Destination = "test", DestinationState = "local", Streams = Streams() },
+            static () => Clocks());
 
-    private static List<StreamCounters> Streams() =>
+    private static List<StreamStatus> Streams() =>
         Enumerable.Range(0, Devices).SelectMany(static i => new[]
         {
-            new StreamCounters($"dev-{i:000}", "ecg", 100 + i, 130.0 * (i + 1)),
-            new StreamCounters($"dev-{i:000}", "battery", 1, null),
+            new StreamStatus { Device = $"dev-{i:000}", Participant = $"p-{i}", ProfileId = "polar-h10", StreamId = "ecg", Samples = 100 + i, ExpectedSamples = 130 * (i + 1) },
+            new StreamStatus { Device = $"dev-{i:000}", Participant = $"p-{i}", ProfileId = "polar-h10", StreamId = "battery", Samples = 1, ExpectedSamples = null },
         }).ToList();
 
     private static List<DeviceClockOffset> Clocks() =>
