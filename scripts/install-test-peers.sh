@@ -16,6 +16,8 @@ if ! /usr/bin/python3 -c 'import dbus, gi, dbusmock' >/dev/null 2>&1; then
 fi
 # Web page tests: Microsoft.Playwright drives Debian's chromium (never a downloaded browser).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Metrics tests: promtool checks the scrape; a real prometheus evaluates the Grafana dashboard's queries.
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 # The systemd unit is checked with systemd-analyze verify (package systemd; no systemd needs to run).
 command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -26,6 +28,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-test-peers: apt-get install ${need_apt[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # Debian's prometheus package starts a system prometheus on 9090 (and its node exporter on 9100) where it can;
+  # the tests start their own on free ports.
+  if [[ " ${need_apt[*]} " == *" prometheus "* ]]; then
+    (systemctl stop prometheus prometheus-node-exporter 2>/dev/null || service prometheus stop 2>/dev/null || true) >/dev/null
+  fi
   # Debian starts a system mosquitto on 1883; the tests start their own on free ports, so stop it.
   if [[ " ${need_apt[*]} " == *" mosquitto "* ]]; then
     (systemctl stop mosquitto 2>/dev/null || service mosquitto stop 2>/dev/null || true) >/dev/null

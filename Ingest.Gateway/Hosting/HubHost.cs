@@ -160,6 +160,13 @@ internal sealed class HubHost
                 extras: () => new HubHealthExtras(intake.Supervisor.Status, intake.Registry is { } trail ? AuditHead.Read(trail) : null),
                 participants: _settings.Participant);
         var reporting = reporter?.RunAsync(stopReporter.Token) ?? Task.CompletedTask;
+        var metrics = await MetricsExport.StartAsync(_settings.Metrics, _settings.Ingest, () => intake.Supervisor.Status, Log).ConfigureAwait(false);
+        await using var metricsLifetime = metrics.ConfigureAwait(false);
+        foreach (var line in metrics.Description)
+        {
+            await _out.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         await _out.WriteLineAsync(_duration is { } d
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);

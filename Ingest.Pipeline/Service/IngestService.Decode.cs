@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Ingest.Pipeline.Batching;
 using Ingest.Pipeline.Decoding;
@@ -385,6 +386,7 @@ internal sealed partial class IngestService
         }
 
         ClockRows.Append(clock.Columns, kind, estimate);
+        device.LatestClock = estimate;
         _metrics.ClockRows++;
     }
 
@@ -486,6 +488,15 @@ internal sealed partial class IngestService
         public long Samples { get; set; }
 
         public long FramesRejected { get; set; }
+
+        /// <summary>The last clock estimate written to the clock stream, or null before the first (read by the metrics' thread).</summary>
+        public Clocks.DeviceClockEstimate? LatestClock
+        {
+            get => Volatile.Read(ref _latestClock)?.Value;
+            set => Volatile.Write(ref _latestClock, value is { } estimate ? new StrongBox<Clocks.DeviceClockEstimate>(estimate) : null);
+        }
+
+        private StrongBox<Clocks.DeviceClockEstimate>? _latestClock;
 
         /// <summary>
         /// The stream a notification belongs to: by characteristic, and for Polar PMD data (one characteristic, several

@@ -202,7 +202,7 @@ internal sealed partial class IngestService
         {
             case BatchPublishOutcome.Accepted:
                 _metrics.BatchesPublished++;
-                _metrics.RecordPublishLatency(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.Batch.FirstHubTimeNs) / 100));
+                _metrics.RecordPublishDuration(TimeSpan.FromTicks(Math.Max(0, NowNs() - sent.Batch.FirstHubTimeNs) / 100));
                 if (_options.RequireReceipts)
                 {
                     _awaitingReceipt[(sent.Batch.Identity.Stream, sent.Batch.Identity.Sequence)] = (sent.Position, _time.GetTimestamp());

@@ -65,7 +65,7 @@ internal sealed partial class IngestService : IAsyncDisposable
         _startedAtNs = NowNs();
         _sealBytes = spool.Options.SegmentBytes / 4;
         _quarantine = new FrameQuarantine(Path.Combine(Path.GetDirectoryName(ledger.Directory)!, "quarantine"));
-        _metrics = new IngestMetrics(() => Status);
+        _metrics = new IngestMetrics(() => Status, ClockOffsets);
         _appends = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(AppendsInFlight)
         {
             FullMode = BoundedChannelFullMode.Wait,

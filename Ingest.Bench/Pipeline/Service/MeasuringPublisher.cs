@@ -9,7 +9,7 @@ namespace Ingest.Bench.Pipeline.Service;
 /// <summary>
 /// Wraps the service's publisher (MQTT, or <see cref="AcceptingPublisher"/> for no broker) and counts what went through
 /// it: batches accepted, transient and refused, payload bytes, and latency from a batch's first sample hub time to its
-/// acknowledgement (what the service's own <c>wearable_ingest.publish.latency</c> records). With a
+/// acknowledgement (what the service's own <c>wearable_ingest.publish.duration</c> records). With a
 /// <see cref="NotificationLatency"/> it also records each notification's exact latency. Its counters are the harness's
 /// check that no batch was lost: they must agree with the service's.
 /// </summary>
