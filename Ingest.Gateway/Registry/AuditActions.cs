@@ -24,6 +24,9 @@ internal static class AuditActions
     /// <summary>The configuration changed.</summary>
     public const string ConfigChange = "config-change";
 
+    /// <summary>A nurse connected a tracker that is not enrolled, to see its signal before binding it (nothing of it is kept).</summary>
+    public const string LiveCheck = "live-check";
+
     /// <summary>A staff account was added (<c>staff add</c>).</summary>
     public const string StaffAdd = "staff-add";
 
