@@ -185,7 +185,7 @@ internal static partial class StaffSignIn
             .Append("<label for=\"code\">Code from the authenticator app</label>")
             .Append("<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9 ]{6,7}\" ")
             .Append("maxlength=\"7\" required placeholder=\"123456\">")
-            .Append("<button type=\"submit\">Sign in</button>")
+            .Append("<div><button type=\"submit\">Sign in</button></div>")
             .Append("</form>")
             .Append("<p class=\"muted\">No account yet, a new phone, or a forgotten password? A study coordinator manages accounts on the hub with ")
             .Append("<code>wearable-ingest staff</code>.</p>");

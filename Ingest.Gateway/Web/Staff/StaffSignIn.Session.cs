@@ -75,13 +75,18 @@ internal static partial class StaffSignIn
     }
 
     /// <summary>
-    /// A request without a session: a page (GET) goes to the sign-in page and comes back after it; a form POST goes to
-    /// the sign-in page; a script's request gets 401.
+    /// A request without a session: a script's request for JSON (<c>Accept: application/json</c>) gets 401; a page (GET)
+    /// goes to the sign-in page and comes back after it; a form POST goes to the sign-in page; anything else gets 401.
     /// </summary>
     private static Task RedirectToSignIn(RedirectContext<CookieAuthenticationOptions> context)
     {
         var request = context.Request;
-        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        if (request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            // A page script's fetch: it shows its own "signed out" state rather than follow a redirect to HTML.
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        }
+        else if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         {
             var back = SafeReturnPath(request.Path.Value + request.QueryString.Value);
             context.Response.Redirect(string.Equals(back, HomePath, StringComparison.Ordinal) ? SignInPath : SignInPath + "?return=" + Uri.EscapeDataString(back));
