@@ -49,11 +49,13 @@ internal static class ReceiveCommand
         var sessionOption = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this receiver's session (and queues its share) while it is away; 0 for none", DefaultValueFactory = _ => ReceiverOptions.DefaultSessionExpirySeconds };
         var durationOption = new Option<double?>("--duration") { Description = "Stop after this many seconds" };
         var idleOption = new Option<double?>("--until-idle") { Description = "Stop when no message arrived for this many seconds" };
+        var formatOption = new Option<string>("--format") { Description = "The final report on standard output: text (people) or json (machines; the same as DIR/report.json)", DefaultValueFactory = _ => "text" };
+        formatOption.AcceptOnlyFromAmong("text", "json");
 
         var receive = new Command("receive", "Receive hubs' batches from the broker (shared subscription), verify them and land them as Parquet partitions for data engineers.")
         {
             brokerOption, outOption, groupOption, studyOption, clientIdOption, userOption, passwordOption, caOption, certOption, keyOption, pinOption,
-            serverNameOption, versionOption, receiveMaximumOption, sessionOption, durationOption, idleOption,
+            serverNameOption, versionOption, receiveMaximumOption, sessionOption, durationOption, idleOption, formatOption,
         };
         receive.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -100,7 +102,8 @@ internal static class ReceiveCommand
                 return ExitCodes.UsageError;
             }
 
-            return await RunAsync(options, Seconds(parseResult.GetValue(durationOption)), Seconds(parseResult.GetValue(idleOption)), output, error, cancellationToken)
+            var json = parseResult.GetValue(formatOption) == "json";
+            return await RunAsync(options, Seconds(parseResult.GetValue(durationOption)), Seconds(parseResult.GetValue(idleOption)), output, error, json, cancellationToken)
                 .ConfigureAwait(false);
         });
         receive.Add(CreateCompact());
@@ -156,7 +159,7 @@ internal static class ReceiveCommand
         return id.Length <= MqttPublisherOptions.MaximumClientIdLength ? id : id[..MqttPublisherOptions.MaximumClientIdLength];
     }
 
-    private static async Task<int> RunAsync(ReceiverOptions options, TimeSpan? duration, TimeSpan? untilIdle, TextWriter output, TextWriter error,
+    private static async Task<int> RunAsync(ReceiverOptions options, TimeSpan? duration, TimeSpan? untilIdle, TextWriter output, TextWriter error, bool json,
         CancellationToken cancellationToken)
     {
         BatchStore store;
@@ -225,7 +228,15 @@ internal static class ReceiveCommand
             await output.WriteLineAsync().ConfigureAwait(false);
         }
 
-        await WriteSummaryAsync(report, reportPath, output).ConfigureAwait(false);
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(report, ReceiverJsonContext.Default.ReceiverReport)).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteSummaryAsync(report, reportPath, output).ConfigureAwait(false);
+        }
+
         return ExitCodes.Success;
     }
 
@@ -258,21 +269,65 @@ internal static class ReceiveCommand
             $"{report.BatchesPerSecond,8:0.0} batches/s {report.RowsPerSecond,10:0} rows/s | landed {report.Batches} | duplicates {report.Duplicates} | conflicts {report.Conflicts} | rejected {report.Rejected} | missing {missing} | streams {report.Streams.Count}");
     }
 
+    /// <summary>Hub rows in the text report; the rest are in report.json (sorted worst first, so the cut keeps the ones to look at).</summary>
+    public const int MaximumHubRowsShown = 50;
+
+    /// <summary>
+    /// The fleet for people: one summary line, then hubs worst first (state, last status, last batch, backlog), each with
+    /// its streams worst first (hub and receiver completeness, rate, missing sequences).
+    /// </summary>
+    internal static IEnumerable<string> FleetLines(ReceiverReport report)
+    {
+        var fleet = report.Fleet;
+        var summary = fleet.Summary;
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"Fleet: {summary.Hubs} hub(s): {summary.Online} online, {summary.Stale} stale, {summary.Offline} offline, {summary.Stopped} stopped, {summary.NoStatus} without status; " +
+            $"{summary.StreamsBelowThreshold} of {summary.Streams} stream(s) below {summary.CompletenessThreshold:P0} complete; " +
+            $"{report.StatusMessages} status message(s), {report.StatusMessagesMalformed} malformed");
+        if (report.StatusProblem is { } problem)
+        {
+            yield return "  last status problem: " + problem;
+        }
+
+        if (fleet.Hubs.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return $"{"hub / stream",-36} {"state",-9} {"last status",-24} {"last batch",-24} {"backlog",8} {"hub %",7} {"recv %",7} {"rate/s",8} {"missing",8}";
+        foreach (var hub in fleet.Hubs.Take(MaximumHubRowsShown))
+        {
+            var backlog = hub.BacklogBatches is { } b ? b.ToString(CultureInfo.InvariantCulture) : "—";
+            if (hub.OldestUnsentAgeSeconds is { } age)
+            {
+                backlog += string.Create(CultureInfo.InvariantCulture, $" ({age:0}s)");
+            }
+
+            yield return $"{hub.Study + "/" + hub.Hub,-36} {hub.State,-9} {hub.LastStatus ?? "—",-24} {hub.LastBatch ?? "—",-24} {backlog,8}";
+            foreach (var stream in hub.Streams)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture,
+                    $"{"  " + stream.Device + "." + stream.StreamId,-36} {"",-9} {stream.LastSample ?? "—",-24} {stream.LastBatch ?? "—",-24} {"",8} {Percent(stream.HubCompleteness),7} {Percent(stream.ReceiverCompleteness),7} {(stream.HubSamplesPerSecond is { } r ? r.ToString("0.0", CultureInfo.InvariantCulture) : "—"),8} {stream.MissingSequences,8}");
+            }
+        }
+
+        if (fleet.Hubs.Count > MaximumHubRowsShown)
+        {
+            yield return $"… and {fleet.Hubs.Count - MaximumHubRowsShown} more hub(s), all in report.json (or --format json)";
+        }
+    }
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "—";
+
     private static async Task WriteSummaryAsync(ReceiverReport report, string reportPath, TextWriter output)
     {
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Received in {report.ElapsedSeconds:0.0} s: {report.Batches} batch(es), {report.Rows} rows ({report.BatchesPerSecond:0.0} batches/s, {report.RowsPerSecond:0} rows/s); " +
             $"{report.Duplicates} duplicate(s), {report.Conflicts} conflict(s), {report.Rejected} rejected, {report.Unverified} without a hash to verify (MQTT 3.1.1), {report.ReceiptsSent} receipt(s) sent."))
             .ConfigureAwait(false);
-        if (report.Streams.Count > 0)
+        foreach (var line in FleetLines(report))
         {
-            await output.WriteLineAsync($"{"hub/stream",-40} {"batches",8} {"rows",10} {"missing",8} {"complete",9}").ConfigureAwait(false);
-            foreach (var stream in report.Streams)
-            {
-                var completeness = stream.Completeness is { } c ? c.ToString("P1", CultureInfo.InvariantCulture) : "—";
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{stream.Hub + "/" + stream.Stream,-40} {stream.Batches,8} {stream.Rows,10} {stream.MissingSequences,8} {completeness,9}")).ConfigureAwait(false);
-            }
+            await output.WriteLineAsync(line).ConfigureAwait(false);
         }
 
         await output.WriteLineAsync("Report: " + reportPath).ConfigureAwait(false);

@@ -51,6 +51,16 @@ internal sealed partial class BatchReceiver
                 throw new MqttConnectException(MqttConnectFailure.Refused, $"the broker refused the subscription {_options.TopicFilter}: {code}");
             }
         }
+
+        // The hubs' retained status, outside the shared group: every receiver keeps the whole fleet's view, and a shared
+        // subscription gets no retained messages. Subscribed on every connect, so the broker sends each hub's latest again.
+        var status = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(_options.StatusTopicFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+        if ((status.Items.Count > 0 ? status.Items.First().ResultCode : MqttClientSubscribeResultCode.UnspecifiedError) > MqttClientSubscribeResultCode.GrantedQoS2)
+        {
+            // Not fatal: batches still land; the report says no hub status was heard.
+            HubStatus.NoteSubscriptionRefused(_options.StatusTopicFilter);
+        }
     }
 
     private MqttClientOptions BuildClientOptions(MqttProtocolVersion version)
@@ -127,6 +137,15 @@ internal sealed partial class BatchReceiver
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
+        if (HubStatusBoard.IsStatusTopic(args.ApplicationMessage.Topic, out _, out _))
+        {
+            // A hub's status (through the status subscription, and again through the shared one): a snapshot, taken here and
+            // acknowledged at once; nothing in it is landed.
+            HubStatus.Observe(args.ApplicationMessage.Topic, args.ApplicationMessage.Payload.IsSingleSegment
+                ? args.ApplicationMessage.Payload.FirstSpan : args.ApplicationMessage.Payload.ToArray(), args.ApplicationMessage.Retain, DateTimeOffset.UtcNow);
+            return;
+        }
+
         // Acknowledged by the landing loop after the batch is durable (and its receipt sent), never here.
         args.AutoAcknowledge = false;
         var message = args.ApplicationMessage;

@@ -155,9 +155,14 @@ internal sealed partial class BatchReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>The hubs' latest status messages (docs/receiver.md "Fleet").</summary>
+    public HubStatusBoard HubStatus { get; } = new();
+
     /// <summary>This run's counters and the ledger's per-stream figures.</summary>
     public ReceiverReport Report()
     {
+        var streams = _store.Snapshot();
+        var now = DateTimeOffset.UtcNow;
         var elapsed = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
         var batches = Interlocked.Read(ref _batches);
         var rows = Interlocked.Read(ref _rows);
@@ -175,7 +180,11 @@ internal sealed partial class BatchReceiver : IAsyncDisposable
             Ignored = Interlocked.Read(ref _ignored),
             Unverified = Interlocked.Read(ref _unverified),
             ReceiptsSent = Interlocked.Read(ref _receiptsSent),
-            Streams = _store.Snapshot(),
+            Streams = streams,
+            StatusMessages = HubStatus.Received,
+            StatusMessagesMalformed = HubStatus.Malformed,
+            StatusProblem = HubStatus.LastProblem,
+            Fleet = FleetReport.Build(HubStatus.Snapshot(), streams, now),
         };
     }
 

@@ -55,7 +55,11 @@ internal sealed record ReceiverOptions
 
     public TimeSpan ConnectTimeout { get; init; } = MqttPublisherOptions.DefaultConnectTimeout;
 
+    /// <summary>The hubs' retained status topics (not shared: each receiver watches the whole fleet).</summary>
+    public string StatusTopicFilter => $"{BatchAddress.TopicRoot}/{Study ?? "+"}/hubs/+/status";
+
     /// <summary>The subscription: <c>$share/{group}/wearables/{study or +}/+/+/+</c> (site, participant, stream).</summary>
+
     public string TopicFilter => $"$share/{Group}/{BatchAddress.TopicRoot}/{Study ?? "+"}/+/+/+";
 
     /// <summary>Throws <see cref="MqttOptionsException"/> naming the option and what to change.</summary>

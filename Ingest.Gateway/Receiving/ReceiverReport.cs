@@ -34,6 +34,18 @@ internal sealed record ReceiverReport
     public required long ReceiptsSent { get; init; }
 
     public required IReadOnlyList<StreamReport> Streams { get; init; }
+
+    /// <summary>Hub status messages read (each delivery once).</summary>
+    public long StatusMessages { get; init; }
+
+    /// <summary>Hub status messages skipped as malformed (HubStatusLimits); the hub's previous good status stays.</summary>
+    public long StatusMessagesMalformed { get; init; }
+
+    /// <summary>The last problem with the hubs' status (a malformed message, a refused subscription), or null.</summary>
+    public string? StatusProblem { get; init; }
+
+    /// <summary>Per hub: state, last seen, backlog, and per stream both completenesses; worst first.</summary>
+    public required FleetReport Fleet { get; init; }
 }
 
 /// <summary>One stream in the report (totals from the ledger, across restarts).</summary>
