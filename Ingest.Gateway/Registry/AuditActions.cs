@@ -24,6 +24,9 @@ internal static class AuditActions
     /// <summary>The configuration changed.</summary>
     public const string ConfigChange = "config-change";
 
+    /// <summary>A nurse connected a tracker that is not enrolled, to see its signal before binding it (nothing of it is kept).</summary>
+    public const string LiveCheck = "live-check";
+
     /// <summary>Whether <paramref name="action"/> has the shape of an action: 1–32 characters of a–z and '-'.</summary>
     public static bool IsValid(string? action)
     {
