@@ -9,16 +9,24 @@
   var field = document.getElementById("participant");
   if (!button || !note || !video || !field) { return; }
 
+  function typed(why) {
+    note.textContent = "Type the pseudonym from the study's card. (" + why + ")";
+  }
+
   var canScan = window.isSecureContext && ("BarcodeDetector" in window) && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
   if (!canScan) {
-    note.textContent = !window.isSecureContext
-      ? "Type the pseudonym from the study's card. (The camera scan needs a secure https page; this one is not.)"
-      : "Type the pseudonym from the study's card. (This browser cannot read QR codes with the camera.)";
+    typed(!window.isSecureContext ? "The camera scan needs a secure https page; this one is not."
+      : "This browser cannot read QR codes with the camera.");
     return;
   }
 
-  button.hidden = false;
-  note.textContent = "Scan the study's QR code with the camera, or type the pseudonym.";
+  // Some browsers have the API but no detector behind it (Chromium on Linux): ask which formats it reads.
+  window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+    if (formats.indexOf("qr_code") < 0) { typed("This browser cannot read QR codes with the camera."); return; }
+    button.hidden = false;
+    note.textContent = "Scan the study's QR code with the camera, or type the pseudonym.";
+  }, function () { typed("This browser cannot read QR codes with the camera."); });
+
   var stream = null;
 
   function stop() {

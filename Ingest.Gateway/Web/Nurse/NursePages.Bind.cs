@@ -84,8 +84,8 @@ internal static partial class NursePages
             .Append(Invalid(errors, BindForm.ParticipantField)).Append('>')
             .Append("<button type=\"button\" class=\"secondary\" id=\"scan-button\" data-testid=\"scan-button\" hidden>Scan the study's QR code</button></div>")
             .Append(FieldError(errors, BindForm.ParticipantField))
-            .Append("<p class=\"muted\" id=\"scan-note\" data-testid=\"scan-note\">Type the pseudonym from the study's card. ")
-            .Append("(Scanning its QR code with the camera needs a browser that detects barcodes, on a secure https page.)</p>")
+            .Append("<p class=\"muted\" id=\"scan-note\" data-testid=\"scan-note\">Type the pseudonym from the study's card; ")
+            .Append("scanning its QR code with the camera needs a browser that reads barcodes, on a secure https page.</p>")
             .Append("<video id=\"scan-video\" data-testid=\"scan-video\" class=\"scan\" playsinline muted hidden></video>");
 
         html.Append("<label for=\"profile\">Profile</label><select id=\"profile\" data-testid=\"profile\" name=\"profile\"")
