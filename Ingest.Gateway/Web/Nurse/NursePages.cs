@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Ingest.Gateway.Web.Staff;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Ingest.Gateway.Web.Nurse;
 
@@ -86,12 +85,7 @@ internal static partial class NursePages
             return null;
         }
 
-        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context).ConfigureAwait(false);
-        }
-        catch (AntiforgeryValidationException)
+        if (!await StaffSignIn.IsFormGenuineAsync(context).ConfigureAwait(false))
         {
             return null;
         }

@@ -40,7 +40,7 @@ public sealed class NurseBrowserTests(Browser browser) : IClassFixture<Browser>
         rig.AddNearby(AddressA, "Polar H10 9A2B4C1D", "polar-h10", -52, 84);
         rig.AddNearby(AddressC, "HRM-Pro 3301", "generic-heart-rate-strap", -77, null);
         var enrolled = rig.AddNearby(AddressB, "Polar H10 77E1A0F3", "polar-h10", -66, 15);
-        rig.Registry!.Enroll(new Ingest.Gateway.Registry.EnrollmentRequest
+        rig.Registry.Enroll(new Ingest.Gateway.Registry.EnrollmentRequest
         {
             Study = "study-a", Site = "site-1", Participant = "P-017", ProfileId = "polar-h10", Address = AddressB, Reason = "baseline visit", Actor = NurseRig.Staff,
         });
@@ -187,7 +187,7 @@ public sealed class NurseBrowserTests(Browser browser) : IClassFixture<Browser>
         await page.FillAsync("#reason", "baseline visit");
         await page.ClickAsync("#bind-submit");
         await page.WaitForURLAsync(rig.Url($"/nurse/label/{candidate}?bound=1"));
-        Assert.Equal(NurseRig.Staff, rig.Registry!.ActiveEnrollments().Single(e => e.Participant == "P-023").Actor);
+        Assert.Equal(NurseRig.Staff, rig.Registry.ActiveEnrollments().Single(e => e.Participant == "P-023").Actor);
         await Assertions.Expect(page.Locator("#page-message")).ToContainTextAsync("Bound: participant P-023");
 
         // What the nurse sees on the screen reads back as the hub and the pseudonyms.
@@ -198,8 +198,8 @@ public sealed class NurseBrowserTests(Browser browser) : IClassFixture<Browser>
         await Browser.ScreenshotForDocsAsync(page, "nurse-label-tablet");
 
         await page.ClickAsync("#label-print");
-        await page.WaitForURLAsync(rig.Url($"/nurse/label/{candidate}"));
-        await page.WaitForFunctionAsync("() => window.__printed === 1");
+        // The POST comes back as the label with ?print=1; the script drops the flag and opens the print dialog once.
+        await page.WaitForFunctionAsync("() => window.__printed === 1 && location.search === ''");
         var entry = rig.Registry.Audit.List(5)[^1];
         Assert.Equal((NurseRig.Staff, "label-print"), (entry.Actor, entry.Action));
 
@@ -231,7 +231,7 @@ public sealed class NurseBrowserTests(Browser browser) : IClassFixture<Browser>
             await Browser.ScreenshotForDocsAsync(page, "nurse-preflight-" + size);
         }
 
-        var device = rig.Registry!.ActiveEnrollments().Single().Device;
+        var device = rig.Registry.ActiveEnrollments().Single().Device;
         await tablet.GotoAsync(rig.Url("/nurse"));
         await tablet.Locator($"[data-testid=enrolled-row][data-device={device}] [data-testid=unenroll-link]").ClickAsync();
         await tablet.FillAsync("#reason", "participant withdrew");

@@ -78,7 +78,7 @@ public sealed partial class NursePageTests
     {
         await using var rig = await NurseRig.StartAsync("find-enrolled");
         var device = rig.AddNearby(AddressA, "H10", "polar-h10", -60, 90);
-        rig.Registry!.Enroll(new EnrollmentRequest { Study = "study-a", Site = "site-1", Participant = "P-001", ProfileId = "polar-h10", Address = AddressA, Reason = "baseline", Actor = "someone" });
+        rig.Registry.Enroll(new EnrollmentRequest { Study = "study-a", Site = "site-1", Participant = "P-001", ProfileId = "polar-h10", Address = AddressA, Reason = "baseline", Actor = "someone" });
         rig.RadioFromRegistry(TrackerLinkState.NotSeen, battery: null);
         using var client = await rig.SignedInClientAsync();
 
@@ -97,18 +97,26 @@ public sealed partial class NursePageTests
     [Fact]
     public async Task SimulatedHub_SaysOnboardingNeedsTheRealRadio()
     {
-        await using var rig = await NurseRig.StartAsync("simulated", withRegistry: false);
+        await using var rig = await NurseRig.StartAsync("simulated");
         var candidate = rig.AddNearby(AddressA, "H10", "polar-h10", -60, 90);
         using var client = await rig.SignedInClientAsync();
+        rig.Hub.Registry = null; // the hub now runs simulated trackers: no registry, no staff, nothing to enroll into
 
-        var html = await client.GetStringAsync("/nurse");
-        Assert.Contains("simulated-note", html, StringComparison.Ordinal);
-        Assert.Contains("needs the real radio", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("data-testid=\"check-button\"", html, StringComparison.Ordinal);
+        foreach (var path in new[] { "/nurse", $"/nurse/bind/{candidate}", "/nurse/audit" })
+        {
+            using var response = await client.GetAsync(path);
+            var html = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.Redirect)
+            {
+                // The session cannot stand without a registry of staff: the sign-in page says why.
+                using var followed = await client.GetAsync(response.Headers.Location);
+                html = await followed.Content.ReadAsStringAsync();
+            }
 
-        using var bind = await client.GetAsync($"/nurse/bind/{candidate}");
-        Assert.Equal(HttpStatusCode.Conflict, bind.StatusCode);
-        Assert.Contains("needs the real radio", await bind.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("simulated trackers", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-testid=\"check-button\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("id=\"bind-form\"", html, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -230,7 +238,7 @@ public sealed partial class NursePageTests
         Assert.Equal(HttpStatusCode.Redirect, bind.StatusCode);
         Assert.Equal($"/nurse/label/{candidate}?bound=1", bind.Headers.Location?.OriginalString);
 
-        var enrollment = Assert.Single(rig.Registry!.ActiveEnrollments());
+        var enrollment = Assert.Single(rig.Registry.ActiveEnrollments());
         Assert.Equal("P-001", enrollment.Participant);
         Assert.Equal(candidate, enrollment.Device);
         Assert.Equal(NurseRig.Staff, enrollment.Actor);
@@ -266,7 +274,7 @@ public sealed partial class NursePageTests
         Assert.Contains("is not a participant pseudonym", text, StringComparison.Ordinal);
         Assert.Contains("holds a radio address", text, StringComparison.Ordinal);
         Assert.Contains(WebUtility.HtmlEncode("strap from ") , text, StringComparison.Ordinal);
-        Assert.Empty(rig.Registry!.ActiveEnrollments());
+        Assert.Empty(rig.Registry.ActiveEnrollments());
     }
 
     [Fact]
@@ -293,7 +301,7 @@ public sealed partial class NursePageTests
         using var swapped = await NurseRig.PostFormAsync(client, $"/nurse/bind/{second}", $"/nurse/bind/{second}", BindFields("P-001", "strap broke", swap: true));
         Assert.Equal(HttpStatusCode.Redirect, swapped.StatusCode);
         Assert.Equal($"/nurse/label/{second}?swapped=1", swapped.Headers.Location?.OriginalString);
-        Assert.Equal(second, Assert.Single(rig.Registry!.ActiveEnrollments()).Device);
+        Assert.Equal(second, Assert.Single(rig.Registry.ActiveEnrollments()).Device);
         var entry = rig.Registry.Audit.List(10)[^1];
         Assert.Equal((NurseRig.Staff, AuditActions.Swap), (entry.Actor, entry.Action));
     }
@@ -314,7 +322,7 @@ public sealed partial class NursePageTests
         }));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("stopped answering", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(rig.Registry!.ActiveEnrollments());
+        Assert.Empty(rig.Registry.ActiveEnrollments());
     }
 
     [Fact]
@@ -325,7 +333,7 @@ public sealed partial class NursePageTests
         using var client = await rig.SignedInClientAsync();
         using var response = await client.PostAsync($"/nurse/bind/{candidate}", new FormUrlEncodedContent(BindFields("P-001", "baseline")));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(rig.Registry!.ActiveEnrollments());
+        Assert.Empty(rig.Registry.ActiveEnrollments());
         using var check = await client.PostAsync($"/nurse/check/{candidate}", new FormUrlEncodedContent(new Dictionary<string, string>()));
         Assert.Equal(HttpStatusCode.BadRequest, check.StatusCode);
         Assert.Empty(rig.Hub.LiveChecksStarted);
@@ -354,7 +362,7 @@ public sealed partial class NursePageTests
 
         using var print = await NurseRig.PostFormAsync(client, $"/nurse/label/{candidate}", $"/nurse/label/{candidate}/print");
         Assert.Equal(HttpStatusCode.Redirect, print.StatusCode);
-        var entry = rig.Registry!.Audit.List(10)[^1];
+        var entry = rig.Registry.Audit.List(10)[^1];
         Assert.Equal((NurseRig.Staff, "label-print"), (entry.Actor, entry.Action));
         Assert.Contains(candidate, entry.Subject, StringComparison.Ordinal);
         Assert.True(rig.Registry.Audit.Verify().Intact);
@@ -387,7 +395,7 @@ public sealed partial class NursePageTests
         using var noReason = await NurseRig.PostFormAsync(client, $"/nurse/unenroll/{candidate}", $"/nurse/unenroll/{candidate}", new Dictionary<string, string> { ["reason"] = " " });
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Contains("Say why", await noReason.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Single(rig.Registry!.ActiveEnrollments());
+        Assert.Single(rig.Registry.ActiveEnrollments());
 
         using var done = await NurseRig.PostFormAsync(client, $"/nurse/unenroll/{candidate}", $"/nurse/unenroll/{candidate}", new Dictionary<string, string> { ["reason"] = "end of study" });
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
@@ -435,7 +443,7 @@ public sealed partial class NursePageTests
         var hub = rig.Hub;
         hub.Ingest = hub.Ingest with { Destination = "mqtts://broker.example.org:8883", DestinationState = "connected", Backlog = 3 };
         rig.AddNearby(AddressA, "H10", "polar-h10", -60, 90);
-        rig.Registry!.Enroll(new EnrollmentRequest { Study = "study-a", Site = "site-1", Participant = "P-001", ProfileId = "polar-h10", Address = AddressA, Reason = "baseline", Actor = "n" });
+        rig.Registry.Enroll(new EnrollmentRequest { Study = "study-a", Site = "site-1", Participant = "P-001", ProfileId = "polar-h10", Address = AddressA, Reason = "baseline", Actor = "n" });
         rig.RadioFromRegistry();
         var synced = new ClockReading(true, 20_000, null);
 
