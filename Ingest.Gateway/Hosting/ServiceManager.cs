@@ -31,6 +31,9 @@ internal sealed class ServiceManager
     /// </summary>
     public const int MaxStatusLength = 400;
 
+    /// <summary>Longest watchdog timeout taken from WATCHDOG_USEC: a day; anything longer is a typo, not a watchdog.</summary>
+    public const long MaxWatchdogMicroseconds = 86_400_000_000;
+
     private readonly ISystemdNotifier _notifier;
     private readonly Action<string> _warn;
     private bool _ready;
@@ -62,26 +65,36 @@ internal sealed class ServiceManager
     /// From the environment systemd gives a service: NOTIFY_SOCKET (<see cref="SystemdNotifier"/> reads it), and
     /// WATCHDOG_USEC, which counts only when WATCHDOG_PID is unset or names this process (sd_watchdog_enabled(3)).
     /// </summary>
-    public static ServiceManager FromEnvironment(Action<string> warn)
+    public static ServiceManager FromEnvironment(Action<string> warn) =>
+        new(new SystemdNotifier(), WatchdogTimeoutFrom(Environment.GetEnvironmentVariable("WATCHDOG_USEC"),
+            Environment.GetEnvironmentVariable("WATCHDOG_PID"), Environment.ProcessId, warn), warn);
+
+    /// <summary>
+    /// The watchdog timeout systemd asks of process <paramref name="processId"/>: WATCHDOG_USEC (<paramref name="usec"/>)
+    /// when WATCHDOG_PID (<paramref name="pid"/>) is unset or names it (sd_watchdog_enabled(3)); null when there is none
+    /// or the value is not a positive number of microseconds (then <paramref name="warn"/> says so).
+    /// </summary>
+    internal static TimeSpan? WatchdogTimeoutFrom(string? usec, string? pid, int processId, Action<string> warn)
     {
-        var notifier = new SystemdNotifier();
-        TimeSpan? watchdog = null;
-        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
-        var forUs = string.IsNullOrEmpty(pid) || pid == Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        if (forUs && Environment.GetEnvironmentVariable("WATCHDOG_USEC") is { Length: > 0 } text)
+        if (string.IsNullOrEmpty(usec))
         {
-            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds) && microseconds > 0
-                && microseconds <= (long)TimeSpan.MaxValue.TotalMicroseconds / 2)
-            {
-                watchdog = TimeSpan.FromMicroseconds(microseconds);
-            }
-            else
-            {
-                warn($"warning: WATCHDOG_USEC='{text}' is not a positive number of microseconds; the watchdog is not fed (set WatchdogSec= in the unit)");
-            }
+            return null;
         }
 
-        return new ServiceManager(notifier, watchdog, warn);
+        if (!string.IsNullOrEmpty(pid) && pid != processId.ToString(CultureInfo.InvariantCulture))
+        {
+            // Meant for another process (a parent that passed its environment on).
+            return null;
+        }
+
+        if (long.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds) && microseconds > 0
+            && microseconds <= MaxWatchdogMicroseconds)
+        {
+            return TimeSpan.FromMicroseconds(microseconds);
+        }
+
+        warn($"warning: WATCHDOG_USEC='{usec}' is not a number of microseconds from 1 to {MaxWatchdogMicroseconds}; the watchdog is not fed (set WatchdogSec= in the unit)");
+        return null;
     }
 
     /// <summary>
