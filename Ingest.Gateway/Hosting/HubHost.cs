@@ -164,12 +164,32 @@ internal sealed class HubHost
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
 
+        var web = await Web.HubWebServer.StartAsync(_settings.Web, _settings.Participant, new HubConsole(_settings.Ingest, service, intake, _settings.DataDirectory), Log).ConfigureAwait(false);
+        if (web is not null)
+        {
+            var address = web.Addresses.Count > 0 ? web.Addresses[0] : _settings.Web.Urls[0];
+            await _out.WriteLineAsync($"web: participant page {address}/ · nurse pages {address}/nurse (Web:Urls)").ConfigureAwait(false);
+        }
+
         var statusWriter = intake.Registry is { } registry ? new DeviceStatusWriter(registry, intake.Profiles, Log) : null;
         var audit = intake.Registry is { } audited ? new HubAudit(audited, _settings.Ingest.HubId, Log) : null;
         audit?.RecordConfiguration(_settings);
         audit?.RecordRecovery(service.Recovery);
         _systemd.Ready($"running: hub {_settings.Ingest.HubId}, {intake.Description}");
-        var why = await ShowUntilStoppedAsync(service, intake, statusWriter, audit).ConfigureAwait(false);
+        string why;
+        try
+        {
+            why = await ShowUntilStoppedAsync(service, intake, statusWriter, audit).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The pages go first: from here on the hub only stops.
+            if (web is not null)
+            {
+                await web.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         if (_terminal)
         {
             await _out.WriteLineAsync().ConfigureAwait(false);

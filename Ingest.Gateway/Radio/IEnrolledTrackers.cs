@@ -28,6 +28,12 @@ public interface IEnrolledTrackers
     /// run, under its keyed pseudonym, never its address).
     /// </summary>
     void RecordRefusal(string address, string? profileId, string reason);
+
+    /// <summary>
+    /// The device pseudonym <paramref name="address"/> has, or would have once enrolled, in this hub's study: how the
+    /// nurse pages name a tracker near the hub without showing its address. Null when the address is not valid.
+    /// </summary>
+    string? PseudonymOf(string address);
 }
 
 /// <summary>An enrolled tracker as the supervisor needs it. No radio address: the registry keeps that.</summary>

@@ -87,20 +87,28 @@ public sealed partial class RadioSupervisor
                 subscriptions.Add(await _central.SubscribeAsync(control, target, token).ConfigureAwait(false));
             }
 
-            _admitted[tracker.Handle.Value] = new AdmittedDevice(enrollment.DevicePseudonym, enrollment.Participant, profile);
+            var check = tracker.LiveCheck;
             var upNs = NowNs();
-            await _events.Writer.WriteAsync(new DeviceEvent(DeviceEventKind.Connected, tracker.Handle, upNs, profile.Id, DisconnectReason.None), token).ConfigureAwait(false);
-            link.UpSinceNs = upNs;
-            _log($"radio: tracker {enrollment.DevicePseudonym} connected ({profile.Id}{(firmware is null ? "" : ", firmware " + firmware)})");
+            if (check is null)
+            {
+                _admitted[tracker.Handle.Value] = new AdmittedDevice(enrollment.DevicePseudonym, enrollment.Participant, profile);
+                await _events.Writer.WriteAsync(new DeviceEvent(DeviceEventKind.Connected, tracker.Handle, upNs, profile.Id, DisconnectReason.None), token).ConfigureAwait(false);
+            }
 
+            link.UpSinceNs = upNs;
+            _log($"radio: {(check is null ? "tracker" : "live check of")} {enrollment.DevicePseudonym} connected ({profile.Id}{(firmware is null ? "" : ", firmware " + firmware)})");
+
+            // A live check's notifications go to the check, never into the pipeline.
+            var destination = check?.Writer ?? _notifications.Writer;
             foreach (var stream in plan.Streams)
             {
-                stream.Target = new NotificationTarget(tracker.Handle, Pool, _notifications.Writer, _time);
+                stream.Target = new NotificationTarget(tracker.Handle, Pool, destination, _time);
                 stream.Subscription = await _central.SubscribeAsync(stream.Characteristic, stream.Target, token).ConfigureAwait(false);
                 stream.SubscribedNs = NowNs();
             }
 
             await WriteSetupAsync(plan.Setup, token).ConfigureAwait(false);
+            check?.Streaming(link.BatteryPercent);
             await WatchAsync(plan, link, services, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -126,7 +134,7 @@ public sealed partial class RadioSupervisor
 
             await TearDownAsync(link, subscriptions).ConfigureAwait(false);
             // A stop is not a disconnect: the time the hub is down becomes a hub-downtime gap at the next start.
-            if (link.UpSinceNs != 0 && !_stopping.IsCancellationRequested)
+            if (link.UpSinceNs != 0 && !_stopping.IsCancellationRequested && tracker.LiveCheck is null)
             {
                 var reason = link.EndReason ?? DisconnectReason.LinkLoss;
                 var down = new DeviceEvent(DeviceEventKind.Disconnected, tracker.Handle, NowNs(), null, reason);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Ingest.Gateway.Web;
 using Ingest.Pipeline.Intake;
 using Ingest.Pipeline.Intake.Radio;
 using Ingest.Pipeline.Profiles;
@@ -284,6 +285,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
                 }
 
                 _peripheralOwners.Clear();
+                _nearby.Clear();
                 foreach (var tracker in _trackers.Values)
                 {
                     tracker.PeripheralId = null;
@@ -373,6 +375,8 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
             _peripheralOwners[peripheral.Id] = owner;
         }
 
+        NoteNearby(peripheral, owner);
+
         if (owner is not null && _trackers.TryGetValue(owner, out var tracker))
         {
             if (tracker.Link is null || string.Equals(tracker.PeripheralId, peripheral.Id, StringComparison.Ordinal))
@@ -398,7 +402,8 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
     private void PeripheralGone(string peripheralId)
     {
         _peripheralOwners.Remove(peripheralId);
-        foreach (var tracker in _trackers.Values)
+        _nearby.Remove(peripheralId);
+        foreach (var tracker in _trackers.Values.Concat(_probes.Values))
         {
             if (string.Equals(tracker.PeripheralId, peripheralId, StringComparison.Ordinal))
             {
@@ -411,7 +416,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
 
     private void LinkLost(string peripheralId, DisconnectReason reason)
     {
-        foreach (var tracker in _trackers.Values)
+        foreach (var tracker in _trackers.Values.Concat(_probes.Values))
         {
             if (tracker.Link is { } link && string.Equals(link.PeripheralId, peripheralId, StringComparison.Ordinal))
             {
@@ -429,9 +434,10 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
             CheckAdapter(adapter, now);
         }
 
+        TickLiveChecks(now);
         foreach (var tracker in _trackers.Values)
         {
-            if (tracker.Link is not null || tracker.Blocked || tracker.PeripheralId is null || now < tracker.NextAttemptNs)
+            if (tracker.Link is not null || tracker.Blocked || tracker.PeripheralId is null || now < tracker.NextAttemptNs || ProbeHolds(tracker.PeripheralId))
             {
                 continue;
             }
@@ -453,7 +459,7 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
     private int LinksOn(string adapterId)
     {
         var links = 0;
-        foreach (var tracker in _trackers.Values)
+        foreach (var tracker in _trackers.Values.Concat(_probes.Values))
         {
             if (tracker.Link is { } link && string.Equals(link.AdapterId, adapterId, StringComparison.Ordinal))
             {
@@ -469,6 +475,12 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         var tracker = ended.Tracker;
         if (!ReferenceEquals(tracker.Link, ended.Link))
         {
+            return;
+        }
+
+        if (tracker.LiveCheck is not null)
+        {
+            ProbeLinkEnded(tracker, ended);
             return;
         }
 
@@ -577,12 +589,18 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         }
 
         Volatile.Write(ref _status, new RadioStatus(adapters, trackers, _neighboursRefused, _adapterRecoveries, _backendAvailable, problems));
+        PublishNearby();
     }
 
     private async Task StopLinksAsync()
     {
         var running = new List<Task>();
-        foreach (var tracker in _trackers.Values)
+        foreach (var check in _liveChecks.Values)
+        {
+            check.End(LiveCheckState.Ended, "the hub is stopping");
+        }
+
+        foreach (var tracker in _trackers.Values.Concat(_probes.Values))
         {
             if (tracker.Link is { } link)
             {
@@ -663,5 +681,8 @@ public sealed partial class RadioSupervisor : INotificationSource, IDeviceAdmiss
         public int? BatteryPercent { get; set; }
 
         public long LastDataNs { get; set; }
+
+        /// <summary>Set on a live check's tracker (not enrolled): its link feeds the check, never the pipeline.</summary>
+        public LiveCheck? LiveCheck { get; init; }
     }
 }

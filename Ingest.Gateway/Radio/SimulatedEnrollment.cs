@@ -44,4 +44,9 @@ public sealed class SimulatedEnrollment : IEnrolledTrackers
 
     /// <inheritdoc />
     public void RecordRefusal(string address, string? profileId, string reason) => Interlocked.Increment(ref _refusals);
+
+    /// <inheritdoc />
+    /// <remarks>Enrolled trackers keep their <c>sim-00n</c> names; others get <c>sim-</c> and a hash of the address (no study key here).</remarks>
+    public string? PseudonymOf(string address) => _byAddress.TryGetValue(address, out var enrolled) ? enrolled.DevicePseudonym
+        : "sim-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(address.ToUpperInvariant())))[..12];
 }

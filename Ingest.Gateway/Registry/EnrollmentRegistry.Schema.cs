@@ -6,7 +6,7 @@ namespace Ingest.Gateway.Registry;
 internal sealed partial class EnrollmentRegistry
 {
     /// <summary>The schema version this build writes (<c>PRAGMA user_version</c>). Older files are migrated forward; newer ones refused.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary><c>PRAGMA application_id</c> of a registry file: "WIRG" (wearable-ingest registry), so another program's database is told apart.</summary>
     public const int ApplicationId = 0x57495247;
@@ -76,6 +76,28 @@ internal sealed partial class EnrollmentRegistry
         CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
         """,
+
+        // 1 → 2: staff accounts for the nurse pages' sign-in (EnrollmentRegistry.Staff.cs). Added in place: the
+        // enrollments and the audit chain of a version-1 file are untouched. Lengths are the StaffLimits sizes; names
+        // compare without ASCII case, so "Nurse.Jones" signs in as "nurse.jones".
+        """
+        CREATE TABLE staff (
+            name                TEXT PRIMARY KEY COLLATE NOCASE,
+            site                TEXT NOT NULL,
+            password_hash       BLOB NOT NULL CHECK (length(password_hash) = 32),
+            password_salt       BLOB NOT NULL CHECK (length(password_salt) = 16),
+            password_iterations INTEGER NOT NULL CHECK (password_iterations > 0),
+            totp_secret         BLOB NOT NULL CHECK (length(totp_secret) = 20),
+            failed_sign_ins     INTEGER NOT NULL CHECK (failed_sign_ins >= 0),
+            locked_until        TEXT,
+            disabled            INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+            last_totp_step      INTEGER,
+            last_sign_in        TEXT,
+            session_stamp       TEXT NOT NULL,
+            created_at          TEXT NOT NULL,
+            changed_at          TEXT NOT NULL
+        ) STRICT;
+        """,
     ];
 
     /// <summary>The tables and columns of <see cref="SchemaVersion"/>, checked at every open.</summary>
@@ -85,6 +107,8 @@ internal sealed partial class EnrollmentRegistry
         ("enrollments", ["id", "study", "site", "participant", "device", "profile", "address", "address_type", "irk", "enrolled_at", "ended_at", "end_reason", "actor", "ended_by"]),
         ("device_status", ["device", "connected", "last_data_ns", "battery_percent", "samples_today", "completeness", "updated_at"]),
         ("audit", ["seq", "time", "actor", "action", "subject", "reason", "details", "prev_hash", "hash"]),
+        ("staff", ["name", "site", "password_hash", "password_salt", "password_iterations", "totp_secret", "failed_sign_ins", "locked_until", "disabled",
+            "last_totp_step", "last_sign_in", "session_stamp", "created_at", "changed_at"]),
     ];
 
     private void Migrate()

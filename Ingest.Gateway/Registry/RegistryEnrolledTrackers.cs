@@ -137,17 +137,7 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
 
         try
         {
-            if (!_pseudonyms.TryGetValue(normalized, out var device))
-            {
-                device = _registry.PseudonymFor(_study, normalized);
-                if (_pseudonyms.Count >= MaxRememberedAddresses)
-                {
-                    _pseudonyms.Clear();
-                }
-
-                _pseudonyms[normalized] = device;
-            }
-
+            var device = Pseudonym(normalized);
             if (_refusalsByDevice.AddOrUpdate(device, 1, static (_, n) => n + 1) != 1)
             {
                 return;
@@ -170,6 +160,42 @@ internal sealed class RegistryEnrolledTrackers : IEnrolledTrackers
         {
             _lastProblem = "could not record a refused tracker: " + ex.Message;
         }
+    }
+
+    /// <inheritdoc />
+    public string? PseudonymOf(string address)
+    {
+        if (!TrackerAddress.TryNormalize(address, out var normalized))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Pseudonym(normalized);
+        }
+        catch (Exception ex) when (ex is RegistryException or ArgumentException)
+        {
+            _lastProblem = "could not name a tracker near the hub: " + ex.Message;
+            return null;
+        }
+    }
+
+    /// <summary>The keyed pseudonym of a normalized address, remembered (a key lookup and an HMAC the first time).</summary>
+    private string Pseudonym(string normalized)
+    {
+        if (!_pseudonyms.TryGetValue(normalized, out var device))
+        {
+            device = _registry.PseudonymFor(_study, normalized);
+            if (_pseudonyms.Count >= MaxRememberedAddresses)
+            {
+                _pseudonyms.Clear();
+            }
+
+            _pseudonyms[normalized] = device;
+        }
+
+        return device;
     }
 
     /// <summary>The current snapshot, reloaded first when the database changed since it was taken.</summary>

@@ -52,7 +52,7 @@ public sealed partial class PublishTests : IDisposable
         // The published executable, from a folder without firmware-profiles/: it must find the ones published beside it.
         var elsewhere = _directory.Combine("elsewhere");
         Directory.CreateDirectory(elsewhere);
-        var (second, secondOutput) = await PeerProcess.RunAsync(executable, ["run", "--simulate", "1", "--duration", "5s", "--data-dir", data], TimeSpan.FromMinutes(3), elsewhere);
+        var (second, secondOutput) = await PeerProcess.RunAsync(executable, ["run", "--simulate", "1", "--duration", "5s", "--data-dir", data, "--web", "http://127.0.0.1:0", "--metrics", "off"], TimeSpan.FromMinutes(3), elsewhere);
 
         Assert.True(second == 0, secondOutput);
         Assert.Contains("nothing left unsent by the last run", secondOutput, StringComparison.Ordinal);

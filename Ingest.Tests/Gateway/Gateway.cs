@@ -9,9 +9,18 @@ internal static partial class Gateway
 {
     public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
-    /// <summary>Starts <c>wearable-ingest</c> with <paramref name="arguments"/>; the caller disposes (kills) it.</summary>
-    public static PeerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
-        PeerProcess.Start(Dotnet, new[] { Cli.Assembly }.Concat(arguments), workingDirectory ?? Peers.RepositoryRoot, environment);
+    /// <summary>
+    /// Starts <c>wearable-ingest</c> with <paramref name="arguments"/>; the caller disposes (kills) it. The hub's web pages
+    /// and metrics endpoint listen on free loopback ports (port 0) unless the test sets them, so hubs of tests running
+    /// in parallel never fight over the default ports; the hub prints where they listen.
+    /// </summary>
+    public static PeerProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var withDefaults = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        withDefaults.TryAdd("WEARABLE_INGEST_WEB__URLS", "http://127.0.0.1:0");
+        withDefaults.TryAdd("WEARABLE_INGEST_METRICS__PROMETHEUSURLS", "http://127.0.0.1:0");
+        return PeerProcess.Start(Dotnet, new[] { Cli.Assembly }.Concat(arguments), workingDirectory ?? Peers.RepositoryRoot, withDefaults);
+    }
 
     /// <summary>Runs to the end and returns the exit code and everything printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,

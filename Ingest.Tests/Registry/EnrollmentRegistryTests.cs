@@ -313,11 +313,11 @@ public class EnrollmentRegistryTests
         using var directory = new TemporaryDirectory("registry");
         var path = directory.Combine("registry.db");
         EnrollmentRegistry.Open(path, create: true).Dispose();
-        Sql(path, "PRAGMA user_version = 2");
+        Sql(path, $"PRAGMA user_version = {EnrollmentRegistry.SchemaVersion + 1}");
 
         var error = Assert.Throws<RegistryException>(() => EnrollmentRegistry.Open(path, create: false));
 
-        Assert.Equal($"{path} was written by a newer wearable-ingest (registry schema version 2; this one knows up to 1); upgrade wearable-ingest, or restore a backup made by this version", error.Message);
+        Assert.Equal($"{path} was written by a newer wearable-ingest (registry schema version {EnrollmentRegistry.SchemaVersion + 1}; this one knows up to {EnrollmentRegistry.SchemaVersion}); upgrade wearable-ingest, or restore a backup made by this version", error.Message);
     }
 
     [Fact]

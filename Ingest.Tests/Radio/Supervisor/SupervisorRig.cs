@@ -80,6 +80,9 @@ internal sealed class SupervisorRig : IAsyncDisposable
 
     public long NotificationsOf(DeviceHandle device) => _notifications.GetValueOrDefault(device.Value);
 
+    /// <summary>Every device whose notifications reached the pipeline's channel.</summary>
+    public IEnumerable<DeviceHandle> NotifyingDevices() => _notifications.Keys.Select(static k => new DeviceHandle(k));
+
     public TrackerStatus Tracker(string pseudonym) => Supervisor.Status.Trackers.Single(t => t.Device == pseudonym);
 
     /// <summary>Waits until <paramref name="condition"/> holds, or fails saying what was awaited and what the log says.</summary>
