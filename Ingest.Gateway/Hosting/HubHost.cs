@@ -158,7 +158,8 @@ internal sealed class HubHost
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var stopReporter = new CancellationTokenSource();
         var reporter = mqtt is null ? null
-            : new HubStatusReporter(mqtt, _settings.Ingest, _settings.StatusTopic, _settings.HealthInterval, () => service.Status);
+            : new HubStatusReporter(mqtt, _settings.Ingest, _settings.StatusTopic, _settings.HealthInterval, () => service.Status,
+                extras: () => new HubHealthExtras(intake.Supervisor.Status, intake.Registry is { } trail ? AuditHead.Read(trail) : null));
         var reporting = reporter?.RunAsync(stopReporter.Token) ?? Task.CompletedTask;
         await _out.WriteLineAsync(_duration is { } d
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"

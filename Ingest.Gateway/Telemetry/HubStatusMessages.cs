@@ -9,10 +9,10 @@ namespace Ingest.Gateway.Telemetry;
 /// (docs/wire/mqtt-contract.md "Hub status"): the Will ("offline"), "online" with health, and "stopped". Written with
 /// <see cref="Utf8JsonWriter"/>: no reflection, field names fixed here and in the contract.
 /// </summary>
-internal static class HubStatusMessages
+internal static partial class HubStatusMessages
 {
     /// <summary>Version of these documents; a field is only ever added within a version.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     /// <summary>Content type of every status message.</summary>
     public const string ContentType = "application/json";
@@ -26,20 +26,20 @@ internal static class HubStatusMessages
     });
 
     /// <summary>"online" with the health since <paramref name="previous"/> (rates are over that interval).</summary>
-    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval) => Write(writer =>
+    public static byte[] Online(IngestOptions hub, IngestStatus now, IngestStatus? previous, TimeSpan interval, HubHealthExtras? extras = null) => Write(writer =>
     {
         Header(writer, "online", hub, now.StartedAt);
         writer.WriteString("at", now.At);
         writer.WriteNumber("intervalSeconds", interval.TotalSeconds);
-        Health(writer, now, previous);
+        Health(writer, now, previous, extras);
     });
 
     /// <summary>"stopped": the hub stopped cleanly; totals are final and the backlog is what waits for the next start.</summary>
-    public static byte[] Stopped(IngestOptions hub, IngestStatus final) => Write(writer =>
+    public static byte[] Stopped(IngestOptions hub, IngestStatus final, HubHealthExtras? extras = null) => Write(writer =>
     {
         Header(writer, "stopped", hub, final.StartedAt);
         writer.WriteString("at", final.At);
-        Health(writer, final, previous: null);
+        Health(writer, final, previous: null, extras);
     });
 
     private static void Header(Utf8JsonWriter writer, string state, IngestOptions hub, DateTimeOffset startedAt)
@@ -52,7 +52,7 @@ internal static class HubStatusMessages
         writer.WriteString("startedAt", startedAt);
     }
 
-    private static void Health(Utf8JsonWriter writer, IngestStatus now, IngestStatus? previous)
+    private static void Health(Utf8JsonWriter writer, IngestStatus now, IngestStatus? previous, HubHealthExtras? extras)
     {
         writer.WriteNumber("uptimeSeconds", Math.Round((now.At - now.StartedAt).TotalSeconds, 1));
         if (previous is not null && now.At > previous.At)
@@ -130,6 +130,7 @@ internal static class HubStatusMessages
         }
 
         writer.WriteEndArray();
+        Fleet(writer, now, previous, extras);
         if (now.Failure is not null)
         {
             writer.WriteString("failure", now.Failure);

@@ -21,10 +21,21 @@ internal sealed class HubStatusReporter
     private readonly TimeSpan _interval;
     private readonly Func<IngestStatus> _status;
     private readonly TimeProvider _time;
+    private readonly Func<HubHealthExtras>? _extras;
     private IngestStatus? _previous;
 
-    public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null)
+    /// <summary>Reports <paramref name="status"/> (and <paramref name="extras"/>, the radio and audit head, when given) on <paramref name="topic"/>.</summary>
+    /// <param name="publisher">The hub's MQTT connection (which carries the Will).</param>
+    /// <param name="hub">The hub's identity.</param>
+    /// <param name="topic">The retained status topic.</param>
+    /// <param name="interval">How often "online" is published.</param>
+    /// <param name="status">The pipeline's snapshot.</param>
+    /// <param name="time">The clock (tests replace it).</param>
+    /// <param name="extras">The radio and audit head for each health document (read on the reporter's task), or null.</param>
+    public HubStatusReporter(MqttPublisher publisher, IngestOptions hub, string topic, TimeSpan interval, Func<IngestStatus> status, TimeProvider? time = null,
+        Func<HubHealthExtras>? extras = null)
     {
+        _extras = extras;
         _publisher = publisher;
         _hub = hub;
         _topic = topic;
@@ -63,13 +74,13 @@ internal sealed class HubStatusReporter
 
     /// <summary>Publishes the retained "stopped" status with the final totals.</summary>
     public async Task<bool> PublishStoppedAsync(IngestStatus final, CancellationToken cancellationToken = default) =>
-        await PublishAsync(HubStatusMessages.Stopped(_hub, final), cancellationToken).ConfigureAwait(false);
+        await PublishAsync(HubStatusMessages.Stopped(_hub, final, _extras?.Invoke()), cancellationToken).ConfigureAwait(false);
 
     private async Task PublishOnlineAsync(CancellationToken cancellationToken)
     {
         var status = _status();
         var interval = _previous is null ? TimeSpan.Zero : status.At - _previous.At;
-        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval), cancellationToken).ConfigureAwait(false);
+        await PublishAsync(HubStatusMessages.Online(_hub, status, _previous, interval, _extras?.Invoke()), cancellationToken).ConfigureAwait(false);
         _previous = status;
     }
 

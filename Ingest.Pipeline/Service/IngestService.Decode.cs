@@ -159,11 +159,13 @@ internal sealed partial class IngestService
 
             device.Connected = true;
             device.DisconnectedAtNs = null;
+            device.Link.Connect(deviceEvent.HubTimeNs);
         }
         else if (device is { Admitted: not null, Connected: true })
         {
             device.Connected = false;
             device.DisconnectedAtNs = deviceEvent.HubTimeNs;
+            device.Link.Disconnect(deviceEvent.HubTimeNs);
         }
     }
 
@@ -306,11 +308,22 @@ internal sealed partial class IngestService
             _metrics.FramesRejected++;
             _metrics.RejectedByReason[(int)result.Reason]++;
             device.FramesRejected++;
+            if (stream is not null)
+            {
+                stream.FramesRejected++;
+            }
+
             return default;
         }
 
         _metrics.Samples += result.Rows;
         device.Samples += result.Rows;
+        if (result.Rows > 0)
+        {
+            stream!.Samples += result.Rows;
+            stream.LastSampleNs = stream.Columns.HubTime.Values[stream.Columns.RowCount - 1];
+        }
+
         if (stream!.LossReporter is { } losses && losses.TryTakeLoss(out var lostNs))
         {
             // The hole ends where this frame's first sample begins (hub clock), and lasts what the tracker's clock says.
@@ -462,6 +475,9 @@ internal sealed partial class IngestService
         public ServiceStream? ClockStream { get; set; }
 
         public bool Connected { get; set; }
+
+        /// <summary>Time connected since start, for the streams' expected sample counts. A field: the struct is updated in place.</summary>
+        public ConnectedTime Link;
 
         public long? DisconnectedAtNs { get; set; }
 

@@ -359,6 +359,7 @@ internal sealed partial class IngestService
             }
 
             var oldest = Interlocked.Read(ref _oldestUnsentNs);
+            var streams = StreamStatuses(devices, NowNs());
             return new IngestStatus
             {
                 At = _time.GetUtcNow(),
@@ -386,9 +387,67 @@ internal sealed partial class IngestService
                 Gaps = Volatile.Read(ref _metrics.Gaps),
                 ClockRows = Volatile.Read(ref _metrics.ClockRows),
                 Devices = list,
+                Streams = streams,
                 Failure = _failure,
             };
         }
+    }
+
+    /// <summary>
+    /// The data streams of <paramref name="devices"/> for a snapshot. A pseudonym seen under more than one handle (a new
+    /// link object after a reconnect) shares its streams: its connected time is the sum over its handles.
+    /// </summary>
+    private static List<StreamStatus> StreamStatuses(DeviceState[] devices, long nowNs)
+    {
+        var connectedNs = new Dictionary<string, (long Ns, bool Up)>(devices.Length, StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            if (device.Admitted is { } admitted)
+            {
+                var (ns, up) = connectedNs.GetValueOrDefault(admitted.Device);
+                connectedNs[admitted.Device] = (ns + device.Link.TotalNs(nowNs), up || device.Link.IsConnected);
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var list = new List<StreamStatus>();
+        foreach (var device in devices)
+        {
+            if (device.Admitted is not { } admitted)
+            {
+                continue;
+            }
+
+            var (ns, up) = connectedNs[admitted.Device];
+            foreach (var stream in device.Streams)
+            {
+                if (!seen.Add(stream.Key))
+                {
+                    continue;
+                }
+
+                var samples = stream.Samples;
+                var lastSample = stream.LastSampleNs;
+                var expected = StreamCompleteness.ExpectedSamples(stream.Origin.NominalRateHz, ns);
+                list.Add(new StreamStatus
+                {
+                    Device = admitted.Device,
+                    Participant = admitted.Participant,
+                    ProfileId = admitted.Profile.Id,
+                    StreamId = stream.Origin.StreamId,
+                    NominalRateHz = stream.Origin.NominalRateHz,
+                    Connected = up,
+                    ConnectedFor = TimeSpan.FromTicks(ns / 100),
+                    Samples = samples,
+                    ExpectedSamples = expected,
+                    Completeness = StreamCompleteness.Of(samples, expected),
+                    LastSample = lastSample == 0 ? null : ToTime(lastSample),
+                    FramesRejected = stream.FramesRejected,
+                });
+            }
+        }
+
+        return list;
     }
 
     private static DateTimeOffset ToTime(long unixNs) => DateTimeOffset.UnixEpoch.AddTicks(unixNs / 100);

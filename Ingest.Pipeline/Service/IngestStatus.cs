@@ -84,6 +84,14 @@ public sealed record IngestStatus
     /// <summary>The devices seen since start, by pseudonym.</summary>
     public IReadOnlyList<DeviceStatus> Devices { get; init; } = [];
 
+    /// <summary>
+    /// The data streams of the devices seen since start (not their gaps and clock streams), one per device and stream, in
+    /// the order they were first seen: what the hub got from the radio and how complete that is against the profile's
+    /// nominal rate. Built when the snapshot is taken. Batches waiting in the spool per stream are not known cheaply (the
+    /// spool counts records, not streams): <see cref="Backlog"/> is for the whole hub.
+    /// </summary>
+    public IReadOnlyList<StreamStatus> Streams { get; init; } = [];
+
     /// <summary>Set when the service stopped on a failure (the spool faulted, the source failed).</summary>
     public string? Failure { get; init; }
 }
@@ -97,3 +105,46 @@ public sealed record IngestStatus
 /// <param name="Samples">Samples decoded from it.</param>
 /// <param name="FramesRejected">Its notifications rejected by a decoder.</param>
 public sealed record DeviceStatus(string Device, string Participant, string ProfileId, bool Connected, DateTimeOffset? LastNotification, long Samples, long FramesRejected);
+
+/// <summary>One data stream in <see cref="IngestStatus.Streams"/>.</summary>
+public sealed record StreamStatus
+{
+    /// <summary>Device pseudonym.</summary>
+    public required string Device { get; init; }
+
+    /// <summary>Participant pseudonym.</summary>
+    public required string Participant { get; init; }
+
+    /// <summary>Firmware profile of the device.</summary>
+    public required string ProfileId { get; init; }
+
+    /// <summary>The stream's id in the profile (e.g. <c>ecg</c>).</summary>
+    public required string StreamId { get; init; }
+
+    /// <summary>The profile's nominal samples per second, or null for an event stream (battery, heart rate per beat).</summary>
+    public double? NominalRateHz { get; init; }
+
+    /// <summary>Whether the device's link is up now.</summary>
+    public bool Connected { get; init; }
+
+    /// <summary>How long the device has been connected since start (all its links, summed).</summary>
+    public TimeSpan ConnectedFor { get; init; }
+
+    /// <summary>Samples decoded since start.</summary>
+    public long Samples { get; init; }
+
+    /// <summary>
+    /// Samples the nominal rate promises over <see cref="ConnectedFor"/> (<see cref="StreamCompleteness.ExpectedSamples"/>),
+    /// or null without a nominal rate.
+    /// </summary>
+    public long? ExpectedSamples { get; init; }
+
+    /// <summary><see cref="Samples"/> ÷ <see cref="ExpectedSamples"/>, capped at 1; null when nothing is expected.</summary>
+    public double? Completeness { get; init; }
+
+    /// <summary>Hub time of the last sample, or null before the first.</summary>
+    public DateTimeOffset? LastSample { get; init; }
+
+    /// <summary>Notifications of this stream a decoder rejected.</summary>
+    public long FramesRejected { get; init; }
+}

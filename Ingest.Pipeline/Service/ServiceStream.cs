@@ -61,6 +61,18 @@ internal sealed class ServiceStream : IDisposable
     /// <summary>Monotonic timestamp (TimeProvider ticks) of the open batch's first row; 0 when empty.</summary>
     public long OpenedAt { get; set; }
 
+    // Per-stream counters for IngestStatus.Streams: written by the decode loop only (a field increment per notification,
+    // no allocation), read by status snapshots on other threads (64-bit reads are atomic; a snapshot may lag by a frame).
+
+    /// <summary>Samples decoded into this stream since start.</summary>
+    public long Samples { get; set; }
+
+    /// <summary>Notifications routed to this stream that its decoder rejected.</summary>
+    public long FramesRejected { get; set; }
+
+    /// <summary>Hub time (Unix ns) of the last sample decoded; 0 before the first.</summary>
+    public long LastSampleNs { get; set; }
+
     /// <summary>A data stream of <paramref name="definition"/> for a device.</summary>
     public static ServiceStream ForData(StreamDefinition definition, FirmwareProfile profile, StreamOrigin origin, IRejectedFrameSink? quarantine,
         BatchEncodingOptions encoding, int initialRows)

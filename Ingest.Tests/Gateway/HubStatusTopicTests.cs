@@ -61,6 +61,64 @@ public class HubStatusTopicTests
     }
 
     [Fact]
+    public async Task Run_Simulated_HealthListsStreamsWithCompletenessAndTheRadio()
+    {
+        await using var broker = await MosquittoBroker.StartAsync("hub-fleet");
+        await using var watcher = await MqttTestClients.SubscriberAsync(MqttTestClients.Options(broker, "watcher"), StatusTopic);
+
+        var (exit, output) = await Gateway.RunAsync(["run", "--simulate", "3", "--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "status-hub",
+            "--duration", "8s", "--health-interval", "1s", "--data-dir", Peers.NewScratchDirectory("hub-fleet")]);
+
+        Assert.True(exit == 0, output);
+        var states = new List<JsonElement>();
+        while (states.Count == 0 || states[^1].GetProperty("state").GetString() != "stopped")
+        {
+            states.Add(JsonDocument.Parse((await MqttTestClients.ReceiveAsync(watcher)).Payload).RootElement.Clone());
+        }
+
+        Assert.All(states, s => Assert.Equal(2, s.GetProperty("schemaVersion").GetInt32()));
+        var health = states.Where(s => s.GetProperty("state").GetString() == "online" && s.TryGetProperty("rates", out _)).ToList();
+        Assert.NotEmpty(health);
+        var last = health[^1];
+        var json = last.GetRawText();
+
+        // Three simulated trackers, every stream of their profiles listed; nothing truncated at this size.
+        var streams = last.GetProperty("streams").EnumerateArray().ToList();
+        Assert.Equal(streams.Count, last.GetProperty("streamsTotal").GetInt32());
+        Assert.False(last.GetProperty("streamsTruncated").GetBoolean());
+        Assert.Equal(3, streams.Select(s => s.GetProperty("device").GetString()).Distinct().Count());
+        var regular = streams.Where(s => s.GetProperty("nominalRateHz").ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(regular);
+        foreach (var stream in regular)
+        {
+            // The simulator sends at the nominal rate from the moment a tracker connects: near 1, less the start-up.
+            var completeness = stream.GetProperty("completeness").GetDouble();
+            Assert.True(completeness is > 0.8 and <= 1, $"{stream.GetProperty("device")}.{stream.GetProperty("stream")}: completeness {completeness} in {json}");
+            Assert.True(stream.GetProperty("samplesPerSecond").GetDouble() > 0, json);
+            Assert.Equal(JsonValueKind.String, stream.GetProperty("lastSample").ValueKind);
+            Assert.True(stream.GetProperty("samples").GetInt64() <= stream.GetProperty("expectedSamples").GetInt64() * 1.2, json);
+        }
+
+        foreach (var stream in streams.Except(regular))
+        {
+            Assert.Equal(JsonValueKind.Null, stream.GetProperty("completeness").ValueKind);
+            Assert.Equal(JsonValueKind.Null, stream.GetProperty("expectedSamples").ValueKind);
+        }
+
+        var radio = last.GetProperty("radio");
+        var adapter = Assert.Single(radio.GetProperty("adapters").EnumerateArray());
+        Assert.True(adapter.GetProperty("links").GetInt32() >= 3, json);
+        Assert.True(adapter.GetProperty("maxLinks").GetInt32() >= adapter.GetProperty("links").GetInt32(), json);
+        Assert.Equal(3, radio.GetProperty("trackers").GetProperty("streaming").GetInt32());
+        Assert.Equal(0, radio.GetProperty("problemsTotal").GetInt32());
+
+        // The final "stopped" carries the streams too (no rates: no interval).
+        var stopped = states[^1];
+        Assert.Equal(streams.Count, stopped.GetProperty("streams").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, stopped.GetProperty("streams")[0].GetProperty("samplesPerSecond").ValueKind);
+    }
+
+    [Fact]
     public async Task Run_KilledWithSigkill_BrokerPublishesTheWillOffline()
     {
         await using var broker = await MosquittoBroker.StartAsync("hub-will");

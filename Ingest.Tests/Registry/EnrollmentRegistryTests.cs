@@ -330,7 +330,7 @@ public class EnrollmentRegistryTests
 
         var error = Assert.Throws<RegistryException>(() => EnrollmentRegistry.Open(path, create: false));
 
-        Assert.Equal($"{path} has registry schema version 1 but its 'device_status' table lacks column 'connected': the file was altered; restore the registry from a backup", error.Message);
+        Assert.Equal($"{path} has registry schema version {EnrollmentRegistry.SchemaVersion} but its 'device_status' table lacks column 'connected': the file was altered; restore the registry from a backup", error.Message);
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public class RegistryCommandTests
         var (exit, _, error) = Cli("devices", "--data-dir", directory.Path);
 
         Assert.Equal(2, exit);
-        Assert.Contains("was written by a newer wearable-ingest (registry schema version 7; this one knows up to 1); upgrade wearable-ingest", error, StringComparison.Ordinal);
+        Assert.Contains($"was written by a newer wearable-ingest (registry schema version 7; this one knows up to {EnrollmentRegistry.SchemaVersion}); upgrade wearable-ingest", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 

@@ -215,6 +215,43 @@ public sealed class IngestServiceOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_streams_count_each_streams_samples_and_rejections_and_its_last_sample()
+    {
+        var fleet = new SimulatedFleetOptions { TrackerCount = 3, Seed = 11, Faults = new SimulatedFaultOptions { GarbageProbability = 0.05 } };
+        var recording = await FleetHarness.CollectAsync(fleet, seconds: 2);
+        var expected = FleetHarness.Decode(FleetHarness.Trackers(fleet), recording);
+
+        var status = await RunOnceAsync(recording);
+
+        Assert.Equal(status.Samples, status.Streams.Sum(s => s.Samples));
+        Assert.Equal(expected.Streams.Count, status.Streams.Count(s => s.Samples > 0));
+        foreach (var ((device, streamId), decoder) in expected.Streams)
+        {
+            var row = Assert.Single(status.Streams, s => s.Device == SimulatedAdmission.Pseudonym(device) && s.StreamId == streamId);
+            Assert.Equal(decoder.Counters.Samples, row.Samples);
+            if (decoder.Counters.Samples > 0)
+            {
+                Assert.NotNull(row.LastSample);
+            }
+
+            if (row.NominalRateHz is null)
+            {
+                Assert.Null(row.ExpectedSamples);
+                Assert.Null(row.Completeness);
+            }
+            else
+            {
+                Assert.NotNull(row.ExpectedSamples);
+                Assert.InRange(row.Completeness!.Value, 0, 1);
+            }
+        }
+
+        // Every garbage frame of the simulator goes to a stream of its characteristic, whose decoder rejects it.
+        Assert.True(status.FramesRejected > 0);
+        Assert.Equal(status.FramesRejected, status.Streams.Sum(s => s.FramesRejected));
+    }
+
+    [Fact]
     public async Task The_meter_reports_what_the_status_says()
     {
         var fleet = new SimulatedFleetOptions { TrackerCount = 3, Seed = 5, Faults = new SimulatedFaultOptions { GarbageProbability = 0.05 } };
