@@ -20,6 +20,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 # The systemd unit is checked with systemd-analyze verify (package systemd; no systemd needs to run).
 command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+# deploy/install.sh and scripts/publish.sh are checked with shellcheck.
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "install-test-peers: need root to apt-get install ${need_apt[*]}" >&2

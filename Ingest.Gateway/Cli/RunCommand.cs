@@ -112,7 +112,7 @@ internal static class RunCommand
                 throw new CliException("run needs Linux (the spool relies on Linux's fsync semantics)");
             }
 
-            var host = new HubHost(settings, runFor, Console.Out, Console.Error, terminal: !Console.IsOutputRedirected);
+            var host = new HubHost(settings, runFor, Console.Out, Console.Error, terminal: ServiceManager.MayRedraw());
             return host.RunAsync().GetAwaiter().GetResult();
         }));
         return command;

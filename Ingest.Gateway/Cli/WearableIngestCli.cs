@@ -24,6 +24,7 @@ internal static class WearableIngestCli
         root.Add(DevicesCommand.Create());
         root.Add(AuditCommand.Create());
         root.Add(StaffCommand.Create());
+        root.Add(BackupCommand.Create());
         return root;
     }
 

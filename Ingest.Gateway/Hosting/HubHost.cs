@@ -43,6 +43,7 @@ internal sealed class HubHost
     private readonly bool _terminal;
     private readonly TaskCompletionSource<string> _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _outputLock = new();
+    private readonly ServiceManager _systemd;
     private int _signals;
     private int _statusWidth;
 
@@ -53,6 +54,7 @@ internal sealed class HubHost
         _out = output;
         _error = error;
         _terminal = terminal;
+        _systemd = ServiceManager.FromEnvironment(Log);
     }
 
     public async Task<int> RunAsync()
@@ -182,6 +184,7 @@ internal sealed class HubHost
         var audit = intake.Registry is { } audited ? new HubAudit(audited, _settings.Ingest.HubId, Log) : null;
         audit?.RecordConfiguration(_settings);
         audit?.RecordRecovery(service.Recovery);
+        _systemd.Ready($"running: hub {_settings.Ingest.HubId}, {intake.Description}");
         string why;
         try
         {
@@ -201,6 +204,7 @@ internal sealed class HubHost
             await _out.WriteLineAsync().ConfigureAwait(false);
         }
 
+        _systemd.Stopping(why);
         await _out.WriteLineAsync($"stopping ({why}): intake stopped, sealing and spooling open batches, sending what the destination takes within {ValueText.Duration(_settings.Ingest.ShutdownGrace)}").ConfigureAwait(false);
         string? failure = null;
         try
@@ -253,6 +257,8 @@ internal sealed class HubHost
     {
         var nextDeviceStatus = DateTimeOffset.UtcNow;
         var refresh = _terminal ? s_terminalRefresh : s_logRefresh;
+        // systemd's watchdog (WatchdogSec) is fed from this loop: tick at least twice per watchdog timeout.
+        refresh = _systemd.MaximumTick is { } watchdogTick && watchdogTick < refresh ? watchdogTick : refresh;
         var deadline = _duration is { } duration ? Task.Delay(duration) : Task.Delay(Timeout.InfiniteTimeSpan);
         var previous = service.Status;
         while (true)
@@ -285,6 +291,7 @@ internal sealed class HubHost
 
             var line = StatusText.Line(now, previous) + StatusText.Radio(radio);
             previous = now;
+            _systemd.Tick(line, pipelineAlive: !service.Completion.IsCompleted && now.Failure is null);
             lock (_outputLock)
             {
                 if (_terminal)
