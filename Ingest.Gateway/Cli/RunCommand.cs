@@ -18,7 +18,7 @@ internal static class RunCommand
     {
         KeyOption[] keyed =
         [
-            Keyed("--simulate", "Simulator:Trackers", "Run N virtual trackers across the shipped profiles (the default intake: 3 trackers; there is no radio yet)", "N"),
+            Keyed("--simulate", "Simulator:Trackers", "Run N virtual trackers across the shipped profiles behind the simulated radio, instead of the hub's Bluetooth adapter", "N"),
             Keyed("--seed", "Simulator:Seed", "Seed of the simulator (same seed, same data)"),
             Keyed("--data-dir", "DataDir", "Folder for the spool (DIR/spool), the outbox (DIR/outbox) and wearable-ingest.json (default ./data)", "DIR"),
             Keyed("--config", "Config", "JSON configuration file (default DIR/wearable-ingest.json when present)", "FILE"),
@@ -54,7 +54,8 @@ internal static class RunCommand
         };
         var command = new Command("run",
             "Run the hub: trackers → decode → Arrow batches → durable spool → the broker (--broker), or Arrow files under " +
-            "DATA_DIR/outbox when no broker is configured. There is no radio yet (issue 10): the intake is the tracker simulator.");
+            "DATA_DIR/outbox when no broker is configured. Trackers come from the Bluetooth adapter through BlueZ (enrolled ones " +
+            "only), or from the simulated radio with --simulate N. Serves the participant and nurse pages (--web) and metrics (--metrics).");
         foreach (var option in keyed)
         {
             command.Add(option.Option);
