@@ -166,20 +166,10 @@ internal static class BackupCommand
         registry.Audit.Append(actor, AuditAction, "registry", "backup of the registry", details);
     }
 
+    /// <summary>The copy holds the study keys and the trackers' addresses, as the registry does (docs/registry.md): owner-only, never over a file.</summary>
     private static void CreatePrivateFile(string path)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // The copy holds the study keys and the trackers' addresses, as the registry does (docs/registry.md).
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            new FileStream(path, options).Dispose();
-        }
-        catch (IOException) when (File.Exists(path))
+        if (!EnrollmentRegistry.TryCreatePrivateFile(path))
         {
             throw new CliException($"--out {path} already exists; a backup never overwrites anything: name a new file");
         }

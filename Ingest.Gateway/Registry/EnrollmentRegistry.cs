@@ -64,7 +64,8 @@ internal sealed partial class EnrollmentRegistry : IDisposable
             }
 
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-            CreatePrivateFile(fullPath);
+            // False: another enroll created it at the same moment; SQLite sorts out who initialises it.
+            TryCreatePrivateFile(fullPath);
         }
         else
         {
@@ -103,7 +104,8 @@ internal sealed partial class EnrollmentRegistry : IDisposable
     /// Creates the empty file readable and writable by its owner only: it holds the study keys and the trackers'
     /// addresses. SQLite gives its -wal and -shm files the same permissions. An empty file becomes a new registry.
     /// </summary>
-    private static void CreatePrivateFile(string path)
+    /// <returns>False when the file existed already (another enroll created it at the same moment, or a backup's target is taken).</returns>
+    internal static bool TryCreatePrivateFile(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
@@ -114,10 +116,11 @@ internal sealed partial class EnrollmentRegistry : IDisposable
         try
         {
             new FileStream(path, options).Dispose();
+            return true;
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Another enroll created it at the same moment; SQLite sorts out who initialises it.
+            return false;
         }
     }
 

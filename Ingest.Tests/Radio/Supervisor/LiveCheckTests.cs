@@ -1,6 +1,7 @@
 using Ingest.Gateway.Radio;
 using Ingest.Gateway.Web;
 using Ingest.Pipeline.Intake.Radio;
+using Ingest.Pipeline.Simulation.Radio;
 
 namespace Ingest.Tests.Radio.Supervisor;
 
@@ -34,11 +35,9 @@ public class LiveCheckTests
     [Fact]
     public async Task LiveCheck_ConnectsTheTrackerThatIsNotEnrolled_ShowsItsSamples_AndFeedsNothingToThePipeline()
     {
-        var (central, enrollment) = SupervisorRig.SimulatedRoom(["generic-heart-rate-strap", "polar-h10"]);
-        var partial = new PartialEnrollment(enrollment, "sim-001");
-        await using var rig = new SupervisorRig(central, partial);
-        await rig.WaitForAsync(() => rig.Supervisor.Nearby.Any(t => t.Participant is null), "the H10 heard nearby");
-        var candidate = rig.Supervisor.Nearby.Single(t => t.Participant is null).Candidate;
+        var (central, _, rig) = StrapEnrolledH10Not();
+        await using var rigLifetime = rig;
+        var candidate = await NotEnrolledCandidateAsync(rig);
         var h10 = central.FleetPeripheralIds[1];
         Assert.False(central.Peripherals.Single(p => p.Id == h10).Connected, "not enrolled: not connected before a check");
 
@@ -71,11 +70,9 @@ public class LiveCheckTests
     [Fact]
     public async Task EnrollingTheCheckedTracker_EndsTheCheck_AndTheSupervisorConnectsItAsEnrolled()
     {
-        var (central, enrollment) = SupervisorRig.SimulatedRoom(["generic-heart-rate-strap", "polar-h10"]);
-        var partial = new PartialEnrollment(enrollment, "sim-001");
-        await using var rig = new SupervisorRig(central, partial);
-        await rig.WaitForAsync(() => rig.Supervisor.Nearby.Any(t => t.Participant is null), "the H10 heard nearby");
-        var candidate = rig.Supervisor.Nearby.Single(t => t.Participant is null).Candidate;
+        var (central, partial, rig) = StrapEnrolledH10Not();
+        await using var rigLifetime = rig;
+        var candidate = await NotEnrolledCandidateAsync(rig);
         rig.Supervisor.StartLiveCheck(candidate);
         await rig.WaitForAsync(() => rig.Supervisor.GetLiveCheck(candidate)?.State == LiveCheckState.Streaming, "the check streaming");
 
@@ -91,11 +88,9 @@ public class LiveCheckTests
     [Fact]
     public async Task TrackerGoneMidCheck_EndsLost_WithWhatToDo()
     {
-        var (central, enrollment) = SupervisorRig.SimulatedRoom(["generic-heart-rate-strap", "polar-h10"]);
-        var partial = new PartialEnrollment(enrollment, "sim-001");
-        await using var rig = new SupervisorRig(central, partial);
-        await rig.WaitForAsync(() => rig.Supervisor.Nearby.Any(t => t.Participant is null), "the H10 heard nearby");
-        var candidate = rig.Supervisor.Nearby.Single(t => t.Participant is null).Candidate;
+        var (central, _, rig) = StrapEnrolledH10Not();
+        await using var rigLifetime = rig;
+        var candidate = await NotEnrolledCandidateAsync(rig);
         rig.Supervisor.StartLiveCheck(candidate);
         await rig.WaitForAsync(() => rig.Supervisor.GetLiveCheck(candidate)?.State == LiveCheckState.Streaming, "the check streaming");
 
@@ -131,6 +126,21 @@ public class LiveCheckTests
         await rig.WaitForAsync(() => rig.Supervisor.Nearby.Count == 1, "the strap listed");
         Assert.Null(rig.Supervisor.StartLiveCheck("dev-nothing"));
         Assert.Null(rig.Supervisor.GetLiveCheck("dev-nothing"));
+    }
+
+    /// <summary>A room with a heart-rate strap enrolled as sim-001 and a Polar H10 nobody enrolled.</summary>
+    private static (SimulatedCentral Central, PartialEnrollment Enrollment, SupervisorRig Rig) StrapEnrolledH10Not()
+    {
+        var (central, enrollment) = SupervisorRig.SimulatedRoom(["generic-heart-rate-strap", "polar-h10"]);
+        var partial = new PartialEnrollment(enrollment, "sim-001");
+        return (central, partial, new SupervisorRig(central, partial));
+    }
+
+    /// <summary>The pseudonym of the tracker heard nearby that is not enrolled (the H10), once it is heard.</summary>
+    private static async Task<string> NotEnrolledCandidateAsync(SupervisorRig rig)
+    {
+        await rig.WaitForAsync(() => rig.Supervisor.Nearby.Any(t => t.Participant is null), "the H10 heard nearby");
+        return rig.Supervisor.Nearby.Single(t => t.Participant is null).Candidate;
     }
 
     /// <summary>The simulated room's enrollment, but only for the pseudonyms named (more may be enrolled later).</summary>
