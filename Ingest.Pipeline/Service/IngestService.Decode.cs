@@ -478,8 +478,8 @@ internal sealed partial class IngestService
 
         public bool Connected { get; set; }
 
-        /// <summary>Time connected since start, for the streams' expected sample counts. A field: the struct is updated in place.</summary>
-        public ConnectedTime Link;
+        /// <summary>Time connected since start, for the streams' expected sample counts (read by status snapshots on other threads).</summary>
+        public ConnectedTime Link { get; } = new();
 
         public long? DisconnectedAtNs { get; set; }
 
