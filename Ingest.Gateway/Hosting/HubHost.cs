@@ -177,7 +177,12 @@ internal sealed class HubHost
         if (web is not null)
         {
             var address = web.Addresses.Count > 0 ? web.Addresses[0] : _settings.Web.Urls[0];
-            await _out.WriteLineAsync($"web: participant page {address}/ · nurse pages {address}/nurse (Web:Urls)").ConfigureAwait(false);
+            // A browser cannot open 0.0.0.0: show this machine, and say that every interface listens.
+            var anyInterface = address.Contains("://0.0.0.0:", StringComparison.Ordinal) || address.Contains("://[::]:", StringComparison.Ordinal);
+            var shown = anyInterface ? address.Replace("://0.0.0.0:", "://localhost:", StringComparison.Ordinal).Replace("://[::]:", "://localhost:", StringComparison.Ordinal) : address;
+            await _out.WriteLineAsync($"web: participant page {shown}/ · nurse pages {shown}/nurse" +
+                (anyInterface ? $" (on every interface: from a phone or tablet use this hub's address, e.g. http://{Environment.MachineName}:{new Uri(shown).Port}/)" : "") +
+                " (Web:Urls)").ConfigureAwait(false);
         }
 
         var statusWriter = intake.Registry is { } registry ? new DeviceStatusWriter(registry, intake.Profiles, Log) : null;
