@@ -86,7 +86,19 @@ internal sealed class LiveCheck
         {
             lock (_lock)
             {
-                return Math.Min(_lastLookNs + (IdleTimeout.Ticks * 100), StartedNs + (MaxDuration.Ticks * 100));
+                return EndsNsLocked();
+            }
+        }
+    }
+
+    /// <summary>The battery level read at connect, if the tracker has the service.</summary>
+    public int? BatteryPercent
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _batteryPercent;
             }
         }
     }
@@ -159,10 +171,12 @@ internal sealed class LiveCheck
                 streams[i] = _streams[i].View(nowNs);
             }
 
-            return new LiveCheckView(Candidate, Profile.Id, _state, _problem, _batteryPercent, streams, StartedNs,
-                Math.Min(_lastLookNs + (IdleTimeout.Ticks * 100), StartedNs + (MaxDuration.Ticks * 100)));
+            return new LiveCheckView(Candidate, Profile.Id, _state, _problem, _batteryPercent, streams, StartedNs, EndsNsLocked());
         }
     }
+
+    /// <summary><see cref="IdleTimeout"/> after the last look, within <see cref="MaxDuration"/> of the start; under the lock.</summary>
+    private long EndsNsLocked() => Math.Min(_lastLookNs + (IdleTimeout.Ticks * 100), StartedNs + (MaxDuration.Ticks * 100));
 
     private void Decode(Notification notification)
     {

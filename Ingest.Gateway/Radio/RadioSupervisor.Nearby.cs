@@ -223,7 +223,7 @@ public sealed partial class RadioSupervisor
             var tracker = entry.Owner is not null ? _trackers.GetValueOrDefault(entry.Owner) : null;
             var participant = tracker?.Enrollment.Participant;
             int? battery = tracker is not null ? tracker.Link?.BatteryPercent ?? tracker.BatteryPercent
-                : _liveChecks.TryGetValue(entry.Candidate, out var check) ? check.View(NowNs()).BatteryPercent : null;
+                : _liveChecks.TryGetValue(entry.Candidate, out var check) ? check.BatteryPercent : null;
             var nearby = new NearbyTracker(entry.Candidate, entry.Name, entry.ProfileId, entry.Rssi, battery, participant, entry.LastSeenNs);
             if (byCandidate.TryAdd(entry.Candidate, new NearbyFound(nearby, entry.Address, entry.AddressType)))
             {
