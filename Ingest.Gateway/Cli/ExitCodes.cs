@@ -20,4 +20,10 @@ internal static class ExitCodes
 
     /// <summary><c>run</c>, <c>scan</c>: no Bluetooth radio to use (BlueZ is not running, or the bus cannot be reached); the reason is printed.</summary>
     public const int RadioUnavailable = 4;
+
+    /// <summary>Stopped by Ctrl+C (SIGINT) before finishing; by convention 128 + the signal number.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>A bug: an unexpected failure, reported in one line without a stack trace (never by design).</summary>
+    public const int InternalError = 70;
 }

@@ -30,22 +30,56 @@ internal static class WearableIngestCli
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        // No command at all: show what there is rather than an error.
-        var parseResult = Build().Parse(args.Length == 0 ? ["--help"] : args);
-        if (parseResult.Errors.Count > 0)
+        try
         {
-            // System.CommandLine would print these and exit 1; here 1 means "input rejected", so usage errors exit 2.
-            foreach (var error in parseResult.Errors)
+            // No command at all: show what there is rather than an error.
+            var root = Build();
+            var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
+            if (parseResult.Errors.Count > 0)
             {
-                await Console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+                // System.CommandLine would print every error and exit 1; here 1 means "input rejected", so usage errors
+                // exit 2 with one line: the first real problem (an unknown word also yields "Required command was not
+                // provided", which only confuses) and where the options are listed.
+                var command = string.Join(' ', CommandPath(parseResult).Prepend("wearable-ingest"));
+                await Console.Error.WriteLineAsync($"error: {UsageProblem(root, parseResult)}; see '{command} --help'")
+                    .ConfigureAwait(false);
+                return ExitCodes.UsageError;
             }
 
-            var command = string.Join(' ', CommandPath(parseResult).Prepend("wearable-ingest"));
-            await Console.Error.WriteLineAsync($"Run '{command} --help' for the options.").ConfigureAwait(false);
-            return ExitCodes.UsageError;
+            // Exceptions come here (below), not to System.CommandLine's handler, which prints the stack trace.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await parseResult.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The last line of defence: a person never sees a stack trace. Every expected failure has its own message
+            // in its command; reaching this is a bug, said as such, with what to report.
+            await Console.Error.WriteLineAsync(
+                $"error: internal error ({ex.GetType().Name}: {FirstLine(ex.Message)}); this is a bug in wearable-ingest: " +
+                "please report it with the command you ran").ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static string UsageProblem(RootCommand root, ParseResult parseResult)
+    {
+        var messages = parseResult.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+        var unknown = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
+        if (parseResult.CommandResult.Command == root && unknown is not null && !unknown.StartsWith('-'))
+        {
+            return $"'{unknown}' is not a command; the commands are: {string.Join(", ", root.Subcommands.Select(c => c.Name))}";
         }
 
-        return await parseResult.InvokeAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        return messages.FirstOrDefault(m => !m.StartsWith("Required command was not provided", StringComparison.Ordinal))
+            ?? (parseResult.CommandResult.Command is { Subcommands.Count: > 0 } parent
+                ? $"say which '{parent.Name}' command: {string.Join(", ", parent.Subcommands.Select(c => c.Name))}"
+                : messages[0]);
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
     }
 
     private static Stack<string> CommandPath(ParseResult parseResult)
