@@ -1,4 +1,4 @@
-namespace Ingest.Tests.Cli.BadInput;
+namespace Ingest.Tests.CommandLine.BadInput;
 
 /// <summary>Runs <see cref="BadInputCase"/> rows against the real executable (see <see cref="BadInputCase"/>).</summary>
 public static class BadInputHarness

@@ -1,4 +1,4 @@
-namespace Ingest.Tests.Cli.BadInput;
+namespace Ingest.Tests.CommandLine.BadInput;
 
 /// <summary>
 /// One bad input for one command, as a row of the bad-input harness (<see cref="BadInputHarnessTests"/>). The harness
