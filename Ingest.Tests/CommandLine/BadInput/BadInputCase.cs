@@ -1,7 +1,7 @@
 namespace Ingest.Tests.CommandLine.BadInput;
 
 /// <summary>
-/// One bad input for one command, as a row of the bad-input harness (<see cref="BadInputHarnessTests"/>). The harness
+/// One bad input for one command, as a row of the bad-input harness (BadInputHarnessTests). The harness
 /// runs the real executable in a scratch folder and asserts: the exit code that README.md's exit-code table gives for
 /// (<see cref="Command"/>, <see cref="Exit"/>), exactly one <c>error:</c> line on stderr containing every fragment of
 /// <see cref="Says"/>, no stack trace anywhere, no file that existed before changed, no new file unless listed in
