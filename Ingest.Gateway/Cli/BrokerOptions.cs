@@ -168,7 +168,7 @@ internal sealed class BrokerOptions
                 var text = result.Tokens[0].Value;
                 if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
                 {
-                    result.AddError($"{name} {MqttOptionText.Quote(text)} is out of range; give {range}");
+                    result.AddError($"{name} {MqttOptionText.Quote(text)} is not {range}");
                     return defaultValue;
                 }
 

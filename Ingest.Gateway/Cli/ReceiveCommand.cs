@@ -260,6 +260,7 @@ internal static class ReceiveCommand
 
         var receiver = new BatchReceiver(options, store);
         await using var _ = receiver.ConfigureAwait(false);
+        await output.WriteLineAsync($"Connecting to {options.Broker} …").ConfigureAwait(false);
         try
         {
             await receiver.ConnectAsync(stop.Token).ConfigureAwait(false);

@@ -51,7 +51,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
     public bool UsesWebSocket => Transport is MqttTransport.WebSocket or MqttTransport.SecureWebSocket;
 
     /// <summary>
-    /// Parses an address; returns false with a plain-words <paramref name="error"/> saying what to change when it is
+    /// Parses an address; returns false with a plain-words <paramref name="error"/> (to follow the option's name: "has no host; …") saying what to change when it is
     /// not one. User names and passwords inside the URL are refused rather than used: a URL ends up in logs, shell
     /// history and process lists, so credentials go in --username/--password (or WEARABLE_MQTT_PASSWORD); the error
     /// never repeats them. A path means something only for ws:// and wss:// (the WebSocket endpoint); for mqtt:// and
@@ -63,14 +63,14 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         error = string.Empty;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "no broker address given; write it like " + Example;
+            error = "is empty; give the broker address, like " + Example;
             return false;
         }
 
         text = text.Trim();
         if (text.Length > MaximumLength)
         {
-            error = $"the broker address is {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long (at most {MaximumLength.ToString(CultureInfo.InvariantCulture)}); write it like {Example}";
+            error = $"is {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long (at most {MaximumLength.ToString(CultureInfo.InvariantCulture)}); write it like {Example}";
             return false;
         }
 
@@ -78,7 +78,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
-                error = $"the broker address contains a space or control character; write it like {Example}";
+                error = $"contains a space or control character; write it like {Example}";
                 return false;
             }
         }
@@ -105,7 +105,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
                 transport = MqttTransport.SecureWebSocket;
                 break;
             default:
-                error = $"unknown scheme {MqttOptionText.Quote(scheme)}; use mqtt:// (plain), mqtts:// (TLS), or ws:// / wss:// (WebSocket, e.g. when only port 443 is open)";
+                error = $"has the unknown scheme {MqttOptionText.Quote(scheme)}; use mqtt:// (plain), mqtts:// (TLS), or ws:// / wss:// (WebSocket, e.g. when only port 443 is open)";
                 return false;
         }
 
@@ -114,7 +114,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         var tail = authorityEnd < 0 ? string.Empty : rest[authorityEnd..];
         if (authority.Contains('@', StringComparison.Ordinal))
         {
-            error = "the broker address contains a user name or password; remove it from the address and pass --username and --password " +
+            error = "contains a user name or password; remove them from the address and pass --username and --password " +
                 "(or set WEARABLE_MQTT_PASSWORD), so the password does not end up in logs and process lists";
             return false;
         }
@@ -136,14 +136,14 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
             // At most 5 digits before parsing, so a 2,000-digit port cannot overflow anything.
             if (portText.Length is 0 or > 5 || !portText.All(char.IsAsciiDigit))
             {
-                error = $"the port {MqttOptionText.Quote(portText)} is not a number; write the port after the host, like {Example}";
+                error = $"has the port {MqttOptionText.Quote(portText)}, which is not a number; write the port after the host, like {Example}";
                 return false;
             }
 
             port = int.Parse(portText, NumberStyles.None, CultureInfo.InvariantCulture);
             if (port is < MinimumPort or > MaximumPort)
             {
-                error = $"port {port.ToString(CultureInfo.InvariantCulture)} is out of range; use {MinimumPort} to {MaximumPort} (or leave it out for the scheme's usual port)";
+                error = $"has port {port.ToString(CultureInfo.InvariantCulture)}, which is out of range; use {MinimumPort} to {MaximumPort} (or leave it out for the scheme's usual port)";
                 return false;
             }
         }
@@ -151,13 +151,13 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         var bracketed = host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host;
         if (!Uri.TryCreate($"{scheme.ToLowerInvariant()}://{bracketed}:{port.ToString(CultureInfo.InvariantCulture)}{tail}", UriKind.Absolute, out var uri))
         {
-            error = $"{MqttOptionText.Quote(tail)} after the host is not a valid path; write it like wss://broker.example.org/mqtt";
+            error = $"has {MqttOptionText.Quote(tail)} after the host, which is not a valid path; write it like wss://broker.example.org/mqtt";
             return false;
         }
 
         if (uri.Fragment.Length > 0)
         {
-            error = $"the broker address ends with {MqttOptionText.Quote(uri.Fragment)}; remove the '#…' part";
+            error = $"ends with {MqttOptionText.Quote(uri.Fragment)}; remove the '#…' part";
             return false;
         }
 
@@ -165,7 +165,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         var pathAndQuery = uri.PathAndQuery;
         if (!isWebSocket && pathAndQuery is not ("/" or ""))
         {
-            error = $"{MqttOptionText.Quote(pathAndQuery)} after the port means nothing for {scheme.ToLowerInvariant()}://; remove it, or use ws:// or wss:// if the broker is reached through a WebSocket path";
+            error = $"has {MqttOptionText.Quote(pathAndQuery)} after the port, which means nothing for {scheme.ToLowerInvariant()}://; remove it, or use ws:// or wss:// if the broker is reached through a WebSocket path";
             return false;
         }
 
@@ -185,14 +185,14 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
             var close = authority.IndexOf(']', StringComparison.Ordinal);
             if (close < 0)
             {
-                error = $"the IPv6 address {MqttOptionText.Quote(authority)} has no closing ']'; write it like mqtt://[2001:db8::1]:1883";
+                error = $"has the IPv6 address {MqttOptionText.Quote(authority)} without its closing ']'; write it like mqtt://[2001:db8::1]:1883";
                 return false;
             }
 
             host = authority[1..close];
             if (!IPAddress.TryParse(host, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
             {
-                error = $"{MqttOptionText.Quote(host)} in brackets is not an IPv6 address; brackets are only for IPv6, like mqtt://[2001:db8::1]:1883";
+                error = $"has {MqttOptionText.Quote(host)} in brackets, which is not an IPv6 address; brackets are only for IPv6, like mqtt://[2001:db8::1]:1883";
                 return false;
             }
 
@@ -201,7 +201,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
             {
                 if (after[0] != ':')
                 {
-                    error = $"{MqttOptionText.Quote(after)} after the IPv6 address is not a port; write it like mqtt://[2001:db8::1]:1883";
+                    error = $"has {MqttOptionText.Quote(after)} after the IPv6 address, which is not a port; write it like mqtt://[2001:db8::1]:1883";
                     return false;
                 }
 
@@ -214,7 +214,7 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         var colon = authority.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0 && authority.IndexOf(':', colon + 1) >= 0)
         {
-            error = $"{MqttOptionText.Quote(authority)} looks like an IPv6 address without brackets; write it in brackets with the port after them, like mqtt://[2001:db8::1]:1883";
+            error = $"has {MqttOptionText.Quote(authority)}, which looks like an IPv6 address without brackets; write it in brackets with the port after them, like mqtt://[2001:db8::1]:1883";
             return false;
         }
 
@@ -222,13 +222,13 @@ internal sealed record MqttBrokerUrl(MqttTransport Transport, string Host, int P
         port = colon < 0 ? null : authority[(colon + 1)..];
         if (host.Length == 0)
         {
-            error = $"the broker address has no host; write it like {Example}";
+            error = $"has no host; write it like {Example}";
             return false;
         }
 
         if (Uri.CheckHostName(host) == UriHostNameType.Unknown && Uri.CheckHostName(IdnAscii(host)) == UriHostNameType.Unknown)
         {
-            error = $"{MqttOptionText.Quote(host)} is not a host name or address; write it like {Example}";
+            error = $"has {MqttOptionText.Quote(host)}, which is not a host name or address; write it like {Example}";
             return false;
         }
 

@@ -260,7 +260,7 @@ internal sealed class MqttTlsSettings
         // DER starts with an ASN.1 SEQUENCE (0x30); any NUL byte means binary, not the text of a PEM file.
         if ((bytes.Length > 0 && bytes[0] == 0x30 && bytes.Length > 1 && bytes[1] >= 0x80) || bytes.AsSpan().Contains((byte)0))
         {
-            throw new MqttOptionsException(option, $"{MqttOptionText.Quote(path)} is a binary file, not a PEM file (DER or PKCS#12?); " +
+            throw new MqttOptionsException(option, $"{MqttOptionText.Quote(path)} is not a PEM certificate file: it is binary (DER or PKCS#12?); " +
                 "convert it to PEM, e.g. openssl x509 -inform der -in FILE -out file.pem");
         }
 
