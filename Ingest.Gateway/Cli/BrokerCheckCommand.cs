@@ -40,7 +40,7 @@ internal static class BrokerCheckCommand
         var broker = BrokerOptions.Create("Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP; wss://host/mqtt or ws:// when only web ports are open)");
         var hubOption = new Option<string>("--hub-id")
         {
-            Description = "This hub's id, as Hub:Id: letters, digits, '-', '_' or '.', at most 64 bytes (used for the client id and the status topic)",
+            Description = "This hub's id, as Hub:Id: 1 to 64 ASCII letters, digits, '-', '_' or '.' (used for the client id and the status topic)",
             DefaultValueFactory = _ => Configuration.GatewayConfiguration.HubIdFromMachineName(Environment.MachineName),
         };
         var topicOption = new Option<string?>("--status-topic") { Description = "Status topic to test: one exact topic name, no wildcards (default wearable-ingest/hubs/<hub-id>/status)" };
@@ -92,9 +92,14 @@ internal static class BrokerCheckCommand
     {
         var settings = broker.Read(parseResult);
         var hubId = parseResult.GetValue(hubOption) ?? string.Empty;
-        if (Pipeline.Publishing.BatchAddress.ProblemWithLevel(hubId) is { } hubProblem)
+        try
         {
-            throw new MqttOptionsException("--hub-id", $"{MqttOptionText.Quote(hubId)} {hubProblem} (the same rule as Hub:Id)");
+            // The rule run applies to Hub:Id, so the check tests the topic and client id the hub will use.
+            Pipeline.Service.IngestOptions.CheckLevel("Hub:Id", hubId);
+        }
+        catch (ArgumentException)
+        {
+            throw new MqttOptionsException("--hub-id", $"{MqttOptionText.Quote(hubId)} is not a hub id; use 1 to 64 ASCII letters, digits, '-', '_' or '.' (the rule for Hub:Id)");
         }
 
         var topic = parseResult.GetValue(topicOption) ?? DefaultStatusTopic(hubId);

@@ -111,7 +111,7 @@ public sealed class BrokerOptionValidationTests
         var text = Path.Combine(directory, "notes.txt");
         await File.WriteAllTextAsync(text, "not a certificate\n");
         var der = Path.Combine(directory, "ca.der");
-        using (var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(pki.CaCertificate))
+        using (var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(pki.CaCertificate)))
         {
             await File.WriteAllBytesAsync(der, ca.RawData);
         }

@@ -57,9 +57,10 @@ public static class BrokerRows
         yield return Check("user name over 65,535 bytes", ["--username", s_huge], "usage", ["--username", "65,535"]);
         yield return Check("password over 65,535 bytes", ["--username", "u", "--password", s_huge], "usage", ["--password", "not shown", "65,535"]);
         yield return Check("password without user name", ["--password", "s3cret"], "usage", ["--password", "--username"]);
-        yield return Check("hub id over 64 bytes", ["--hub-id", s_huge], "usage", ["--hub-id", "at most 64"]);
-        yield return Check("hub id with a slash", ["--hub-id", "a/b"], "usage", ["--hub-id", "'/'"]);
-        yield return Check("unicode hub id reaches the (closed) broker", ["--hub-id", "hüb-7"], "unreachable", ["port is closed"]);
+        yield return Check("hub id over 64 characters", ["--hub-id", s_huge], "usage", ["--hub-id", "1 to 64"]);
+        yield return Check("hub id with a slash", ["--hub-id", "a/b"], "usage", ["--hub-id", "1 to 64"]);
+        yield return Check("unicode hub id", ["--hub-id", "hüb-7"], "usage", ["--hub-id", "ASCII"]);
+        yield return Check("unicode status topic reaches the (closed) broker", ["--status-topic", "wearable-ingest/hubs/hüb/status"], "unreachable", ["port is closed"]);
         yield return Check("unknown MQTT version", ["--mqtt-version", "4"], "usage", ["--mqtt-version"]);
         yield return Check("key file without certificate", ["--key-file", "client.key"], "usage", ["--key-file", "--cert-file"], ClosedTls);
         yield return new BadInputCase
