@@ -35,7 +35,16 @@ internal static class DecoderSelection
 
         if (profile is not null)
         {
-            var loaded = ProfileLoader.Load(ResolveProfile(profile, profilesDirectory));
+            FirmwareProfile loaded;
+            try
+            {
+                loaded = ProfileLoader.Load(ResolveProfile(profile, profilesDirectory));
+            }
+            catch (ProfileException ex)
+            {
+                throw new CliException($"--profile '{InputText.Printable(profile)}' is not a usable firmware profile: {InputText.Printable(ex.Message)}; see firmware-profiles/README.md");
+            }
+
             StreamDefinition stream;
             if (streamId is null)
             {
