@@ -63,7 +63,7 @@ internal static class WearableIngestCli
 
     private static string UsageProblem(RootCommand root, ParseResult parseResult)
     {
-        var messages = parseResult.Errors.Select(e => e.Message.TrimEnd('.')).ToList();
+        var messages = parseResult.Errors.Select(OneLine).ToList();
         var unknown = parseResult.UnmatchedTokens.Count > 0 ? parseResult.UnmatchedTokens[0] : null;
         if (parseResult.CommandResult.Command == root && unknown is not null && !unknown.StartsWith('-'))
         {
@@ -74,6 +74,16 @@ internal static class WearableIngestCli
             ?? (parseResult.CommandResult.Command is { Subcommands.Count: > 0 } parent
                 ? $"say which '{parent.Name}' command: {string.Join(", ", parent.Subcommands.Select(c => c.Name))}"
                 : messages[0]);
+    }
+
+    // System.CommandLine's messages may span lines ("Must be one of:\n\t'5'\n\t'3.1.1'") and may not name the option.
+    private static string OneLine(ParseError error)
+    {
+        var words = error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var text = string.Join(' ', words).Replace("' '", "', '", StringComparison.Ordinal).TrimEnd('.');
+        return error.SymbolResult is OptionResult { Option.Name: var name } && !text.Contains(name, StringComparison.Ordinal)
+            ? $"{name}: {text}"
+            : text;
     }
 
     private static string FirstLine(string text)
