@@ -66,7 +66,7 @@ internal sealed class HubHost
             CheckSimulatorProfiles(profiles, _settings.Simulator);
         }
         var hub = _settings.Ingest;
-        Directory.CreateDirectory(_settings.DataDirectory);
+        DataDirectoryAccess.Prepare(_settings.DataDirectory);
         await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
         await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
             : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
@@ -243,7 +243,7 @@ internal sealed class HubHost
             }
         }
 
-        foreach (var line in StatusText.Summary(final, _settings.Spool.Directory))
+        foreach (var line in StatusText.Summary(final, _settings.Spool.Directory, _settings.QuarantineFile))
         {
             await _out.WriteLineAsync(line).ConfigureAwait(false);
         }
