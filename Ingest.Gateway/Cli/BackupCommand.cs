@@ -187,7 +187,7 @@ internal static class BackupCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"--out {path} cannot be created ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.TrimEnd('.'))}); choose a folder this user can write to");
+            throw new CliException($"--out {path} cannot be created ({Configuration.DataDirectoryAccess.Reason(ex)}); choose a folder this user can write to");
         }
 
         if (!created)

@@ -34,9 +34,12 @@ internal static class DataDirectoryAccess
         }
     }
 
-    private static string Reason(Exception ex) => ex switch
+    /// <summary>Why a file or folder could not be created, in a few words (the path is in the caller's message).</summary>
+    public static string Reason(Exception ex) => ex switch
     {
         UnauthorizedAccessException => "permission denied",
+        // ENOENT for an entry being created: a pseudo file system such as /proc, which holds no files of ours.
+        FileNotFoundException or DirectoryNotFoundException => "that file system does not take new files",
         _ => ex.Message.TrimEnd('.'),
     };
 }

@@ -77,7 +77,7 @@ internal sealed partial class EnrollmentRegistry : IDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new RegistryException($"cannot create the registry {fullPath} ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.TrimEnd('.'))}); check --data-dir, or run as the service's user");
+                throw new RegistryException($"cannot create the registry {fullPath} ({Configuration.DataDirectoryAccess.Reason(ex)}); check --data-dir, or run as the service's user");
             }
         }
         else
