@@ -68,7 +68,7 @@ public static class RunAndRegistryRows
         new() { Command = "run", Input = "huge --duration", Args = ["run", "--simulate", "1", "--duration", "1000000h"], Exit = "usage", Says = ["--duration '1000000h'", "longer than 720h"] },
         new() { Command = "run", Input = "--duration beyond any timer", Args = ["run", "--simulate", "1", "--duration", "99999999999999h"], Exit = "usage", Says = ["--duration '99999999999999h'"] },
         new() { Command = "run", Input = "garbage --duration", Args = ["run", "--simulate", "1", "--duration", "abc"], Exit = "usage", Says = ["--duration 'abc'", "500ms"] },
-        new() { Command = "run", Input = "--simulate -1", Args = QuietRun("--simulate", "-1"), Exit = "usage", Says = ["Simulator:Trackers is '-1' (from --simulate)", "from 1 to"] },
+        new() { Command = "run", Input = "--simulate -1", Args = ["run", "--simulate", "-1"], Exit = "usage", Says = ["Simulator:Trackers is '-1' (from --simulate)", "from 1 to"] },
         new() { Command = "run", Input = "--simulate 0", Args = ["run", "--simulate", "0"], Exit = "usage", Says = ["Simulator:Trackers is '0'"] },
         new() { Command = "run", Input = "huge --simulate", Args = ["run", "--simulate", "99999999999"], Exit = "usage", Says = ["Simulator:Trackers is '99999999999'"] },
         new() { Command = "run", Input = "--simulate abc", Args = ["run", "--simulate", "abc"], Exit = "usage", Says = ["Simulator:Trackers is 'abc'", "whole number"] },
