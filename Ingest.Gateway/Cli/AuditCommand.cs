@@ -12,6 +12,10 @@ internal static class AuditCommand
 {
     private const int DefaultListEntries = 20;
 
+    /// <summary>What to do about a broken or rewritten trail (docs/operations.md, "Restore").</summary>
+    private const string RestoreAdvice =
+        "keep this registry as evidence (copy it aside), report it, and compare with the last backup (docs/operations.md)";
+
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     public static Command Create()
@@ -39,6 +43,7 @@ internal static class AuditCommand
         };
         command.SetAction(parse => RegistryCommandSupport.Run(parse, output =>
         {
+            var error = parse.InvocationConfiguration.Error;
             (long Seq, string Hash)? anchored = null;
             if (parse.GetValue(anchor) is { } anchorText)
             {
@@ -71,7 +76,7 @@ internal static class AuditCommand
 
                 if (registry.Audit.CheckAnchor(recorded.Seq, recorded.Hash) is { } mismatch)
                 {
-                    output.WriteLine($"audit trail does NOT extend the anchor {recorded.Seq}:{recorded.Hash}: {mismatch}");
+                    error.WriteLine($"error: audit trail does NOT extend the anchor {recorded.Seq}:{recorded.Hash}: {mismatch}; {RestoreAdvice}");
                     return ExitCodes.InputRejected;
                 }
 
@@ -79,8 +84,9 @@ internal static class AuditCommand
                 return ExitCodes.Success;
             }
 
-            output.WriteLine($"audit trail BROKEN at seq {result.BrokenSeq}: {result.Problem}");
+            // What still verifies is a result (stdout); the break is the error (one line, stderr).
             output.WriteLine($"{result.EntriesChecked} entries before it verify (last good seq {result.HeadSeq}, hash {result.HeadHash})");
+            error.WriteLine($"error: audit trail BROKEN at seq {result.BrokenSeq}: {result.Problem}; {RestoreAdvice}");
             return ExitCodes.InputRejected;
         }));
         return command;
@@ -115,17 +121,19 @@ internal static class AuditCommand
 
     private static Command CreateList()
     {
-        var limit = new Option<int>("--limit", "-n") { Description = $"How many recent entries (default {DefaultListEntries}, at most {RegistryLimits.MaxListEntries})", DefaultValueFactory = _ => DefaultListEntries };
+        var limit = new Option<string?>("--limit", "-n") { Description = $"How many recent entries (default {DefaultListEntries}, at most {RegistryLimits.MaxListEntries})", HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "One JSON array instead of lines" };
         var dataDir = RegistryCommandSupport.DataDirOption();
         var config = RegistryCommandSupport.ConfigOption();
         var command = new Command("list", "Show the most recent audit entries, oldest first.") { limit, json, dataDir, config };
         command.SetAction(parse => RegistryCommandSupport.Run(parse, output =>
         {
-            var count = parse.GetValue(limit);
-            if (count < 1 || count > RegistryLimits.MaxListEntries)
+            var count = DefaultListEntries;
+            if (parse.GetValue(limit) is { } limitText
+                && (!int.TryParse(limitText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out count)
+                    || count < 1 || count > RegistryLimits.MaxListEntries))
             {
-                throw new CliException($"--limit {count} is out of range; use 1 to {RegistryLimits.MaxListEntries}");
+                throw new CliException($"--limit '{Configuration.ValueText.Shown(limitText)}' is not a number of entries from 1 to {RegistryLimits.MaxListEntries}; give one in that range");
             }
 
             var settings = RegistryCommandSupport.LoadSettings(parse.GetValue(dataDir), parse.GetValue(config));

@@ -40,7 +40,13 @@ internal static class BackupCommand
         {
             var settings = RegistryCommandSupport.LoadSettings(parse.GetValue(dataDir), parse.GetValue(config));
             var source = EnrollmentRegistry.PathIn(settings.DataDirectory);
-            var target = Path.GetFullPath(parse.GetValue(output)!);
+            var given = parse.GetValue(output);
+            if (string.IsNullOrWhiteSpace(given) || given.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new CliException("--out is empty; give the backup file to create, e.g. --out registry-backup.db");
+            }
+
+            var target = Path.GetFullPath(given);
             var who = RegistryCommandSupport.Actor(parse.GetValue(actor));
             if (!AuditTrail.IsValidActor(who))
             {
@@ -81,7 +87,12 @@ internal static class BackupCommand
             }
         }
 
-        if (File.Exists(target) || Directory.Exists(target))
+        if (Directory.Exists(target))
+        {
+            throw new CliException($"--out {target} is a folder; name a new file inside it, e.g. {Path.Combine(target, "registry-backup.db")}");
+        }
+
+        if (File.Exists(target))
         {
             throw new CliException($"--out {target} already exists; a backup never overwrites anything: name a new file (e.g. with today's date)");
         }
@@ -91,7 +102,7 @@ internal static class BackupCommand
             throw new CliException($"--out {target}: the folder {Path.GetDirectoryName(target)} does not exist; create it first");
         }
 
-        if (!File.Exists(fullSource))
+        if (!File.Exists(fullSource) && !Directory.Exists(fullSource))
         {
             throw new CliException($"there is no registry at {fullSource} to back up: check --data-dir (the service's is /var/lib/wearable-ingest)");
         }
@@ -169,7 +180,17 @@ internal static class BackupCommand
     /// <summary>The copy holds the study keys and the trackers' addresses, as the registry does (docs/registry.md): owner-only, never over a file.</summary>
     private static void CreatePrivateFile(string path)
     {
-        if (!EnrollmentRegistry.TryCreatePrivateFile(path))
+        bool created;
+        try
+        {
+            created = EnrollmentRegistry.TryCreatePrivateFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--out {path} cannot be created ({Configuration.DataDirectoryAccess.Reason(ex)}); choose a folder this user can write to");
+        }
+
+        if (!created)
         {
             throw new CliException($"--out {path} already exists; a backup never overwrites anything: name a new file");
         }

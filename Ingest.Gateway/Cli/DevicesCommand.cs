@@ -30,7 +30,8 @@ internal static class DevicesCommand
             var settings = RegistryCommandSupport.LoadSettings(parse.GetValue(dataDir), parse.GetValue(config));
             var path = EnrollmentRegistry.PathIn(settings.DataDirectory);
             var rows = new List<(Enrollment Enrollment, DeviceStatus? Status)>();
-            if (File.Exists(path))
+            // No registry yet means nothing enrolled; anything else at that path (a folder, another file) is opened to say what is wrong.
+            if (File.Exists(path) || Directory.Exists(path))
             {
                 using var registry = EnrollmentRegistry.Open(path, create: false);
                 foreach (var enrollment in registry.ActiveEnrollments())

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingest.Gateway.Configuration;
 using Ingest.Gateway.Registry;
 using Ingest.Pipeline.Intake.Radio;
 
@@ -52,8 +53,7 @@ internal static class EnrollCommand
             };
             var profileId = RegistryCommandSupport.ProfileId(profileName, parse.GetValue(profilesDir) ?? settings.ProfilesDirectory);
 
-            using var registry = EnrollmentRegistry.Open(EnrollmentRegistry.PathIn(settings.DataDirectory), create: true);
-            var result = registry.Enroll(new EnrollmentRequest
+            var request = new EnrollmentRequest
             {
                 Study = studyId,
                 Site = siteId,
@@ -65,7 +65,12 @@ internal static class EnrollCommand
                 Reason = why,
                 Actor = RegistryCommandSupport.Actor(parse.GetValue(actor)),
                 Swap = parse.GetValue(swap),
-            });
+            };
+            // Every value is checked before the registry (and the data directory) is created for it.
+            EnrollmentRegistry.CheckRequest(request);
+            DataDirectoryAccess.Prepare(settings.DataDirectory);
+            using var registry = EnrollmentRegistry.Open(EnrollmentRegistry.PathIn(settings.DataDirectory), create: true);
+            var result = registry.Enroll(request);
             var enrolled = result.Enrollment;
             if (result.Replaced is { } replaced)
             {

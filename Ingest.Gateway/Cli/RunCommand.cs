@@ -11,6 +11,12 @@ namespace Ingest.Gateway.Cli;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>
+    /// Longest <c>--duration</c>: 30 days (720h). The timer behind it holds at most 49.7 days; a hub meant to run longer
+    /// runs without <c>--duration</c>, until it is stopped.
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(30);
+
     /// <summary>An option and the configuration key it sets.</summary>
     private sealed record KeyOption(Option<string?> Option, string Key);
 
@@ -74,7 +80,13 @@ internal static class RunCommand
                 var key = equals > 0 ? pair[..equals].Trim() : string.Empty;
                 if (key.Length == 0 || !GatewayConfiguration.Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
                 {
-                    throw new CliException($"--set '{pair}': {(key.Length == 0 ? "write it as KEY=VALUE" : $"{key} is not a configuration key")}; see docs/configuration.md for the keys");
+                    throw new CliException($"--set '{ValueText.Shown(pair)}': {(key.Length == 0 ? "write it as KEY=VALUE" : $"{ValueText.Shown(key)} is not a configuration key")}; see docs/configuration.md for the keys");
+                }
+
+                if (string.IsNullOrWhiteSpace(pair[(equals + 1)..]))
+                {
+                    // An empty value would silently mean "the default"; leaving the --set out says that plainly.
+                    throw new CliException($"--set {key}= has no value; give KEY=VALUE, or leave it out for the default (docs/configuration.md)");
                 }
 
                 values[key] = pair[(equals + 1)..];
@@ -85,6 +97,11 @@ internal static class RunCommand
             {
                 if (parse.GetValue(option.Option) is { } value)
                 {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        throw new CliException($"{option.Option.Name} is empty; give a value, or leave the option out for the default ({option.Key} in docs/configuration.md)");
+                    }
+
                     values[option.Key] = value;
                     names[option.Key] = option.Option.Name;
                 }
@@ -95,7 +112,12 @@ internal static class RunCommand
             {
                 if (!ValueText.TryParseDuration(text, out var parsed) || parsed <= TimeSpan.Zero)
                 {
-                    throw new CliException($"--duration '{text}' is not a positive duration; use {ValueText.DurationForms}");
+                    throw new CliException($"--duration '{ValueText.Shown(text)}' is not a positive duration; use {ValueText.DurationForms}");
+                }
+
+                if (parsed > MaxDuration)
+                {
+                    throw new CliException($"--duration '{ValueText.Shown(text)}' is longer than {ValueText.Duration(MaxDuration)}; give at most that, or leave --duration out to run until stopped");
                 }
 
                 runFor = parsed;

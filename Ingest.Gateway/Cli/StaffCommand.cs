@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Ingest.Gateway.Configuration;
 using Ingest.Gateway.Registry;
 using OtpNet;
 using QRCoder;
@@ -75,10 +76,24 @@ internal static class StaffCommand
                 throw new CliException($"--site '{Shorten(siteId)}' is not a valid site id: use {RegistryLimits.IdRule}");
             }
 
+            var who = RegistryCommandSupport.Actor(parse.GetValue(actor));
+            var why = parse.GetValue(reason) ?? "staff account added";
+            EnrollmentRegistry.CheckNewStaff(staffName, siteId, who, why);
+            var path = EnrollmentRegistry.PathIn(settings.DataDirectory);
+            if (File.Exists(path))
+            {
+                // A taken name is refused before the password is typed for nothing; AddStaff checks again under its lock.
+                using var existing = EnrollmentRegistry.Open(path, create: false);
+                if (existing.FindStaff(staffName) is { } taken)
+                {
+                    throw EnrollmentRegistry.StaffNameTaken(taken.Name);
+                }
+            }
+
             var password = ReadNewPassword(parse.GetValue(passwordStdin), output);
-            using var registry = EnrollmentRegistry.Open(EnrollmentRegistry.PathIn(settings.DataDirectory), create: true);
-            var added = registry.AddStaff(staffName, siteId, password, RegistryCommandSupport.Actor(parse.GetValue(actor)),
-                parse.GetValue(reason) ?? "staff account added");
+            DataDirectoryAccess.Prepare(settings.DataDirectory);
+            using var registry = EnrollmentRegistry.Open(path, create: true);
+            var added = registry.AddStaff(staffName, siteId, password, who, why);
             output.WriteLine($"staff member {added.Account.Name} added (site {added.Account.Site}; audit entry {added.AuditEntry.Seq})");
             WriteAuthenticatorSetup(output, added, settings.Ingest.HubId);
             return ExitCodes.Success;

@@ -96,24 +96,24 @@ internal static class GatewayConfiguration
 
         // The data directory and the file's name cannot come from the file itself.
         var early = new ConfigurationBuilder().AddEnvironmentVariables(EnvironmentPrefix).AddInMemoryCollection(commandLine).Build();
-        var dataDirectory = early["DataDir"] is { Length: > 0 } dir ? dir : DefaultDataDirectory;
+        var dataDirectory = CheckDataDirectory(early["DataDir"] ?? DefaultDataDirectory, Describe(early, "DataDir", null, optionNames));
         var configFile = early["Config"];
+        byte[]? configBytes = null;
         if (configFile is not null)
         {
-            if (!File.Exists(configFile))
-            {
-                throw new CliException($"configuration file '{configFile}' does not exist ({Describe(early, "Config", null, optionNames)}); check the path or leave it out");
-            }
+            configBytes = ConfigurationFile.Read(configFile, Describe(early, "Config", null, optionNames));
         }
-        else if (File.Exists(Path.Combine(dataDirectory, DefaultFileName)))
+        else if (Path.Combine(dataDirectory, DefaultFileName) is var inData && (File.Exists(inData) || Directory.Exists(inData)))
         {
-            configFile = Path.Combine(dataDirectory, DefaultFileName);
+            configFile = inData;
+            configBytes = ConfigurationFile.Read(configFile, "in the data directory");
         }
 
         var builder = new ConfigurationBuilder();
-        if (configFile is not null)
+        if (configBytes is not null)
         {
-            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+            // The checked bytes, not the file again: what was validated is what is read.
+            builder.AddJsonStream(new MemoryStream(configBytes, writable: false));
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix).AddInMemoryCollection(commandLine);
@@ -131,6 +131,31 @@ internal static class GatewayConfiguration
         reader.RejectUnknownKeys();
         var settings = reader.Read(dataDirectory);
         return settings with { ConfigFile = configFile is null ? null : Path.GetFullPath(configFile), Sources = reader.Explicit() };
+    }
+
+    /// <summary>
+    /// Checks the data directory as given (<paramref name="source"/>: "from --data-dir", "default"): not empty, not an
+    /// existing file. Whether it can be created and written is checked where it is first used
+    /// (<see cref="DataDirectoryAccess.Prepare"/>), so a command that only reads never creates it.
+    /// </summary>
+    private static string CheckDataDirectory(string directory, string source)
+    {
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new CliException($"the data directory is empty ({source}); give a folder, or leave it out for ./{DefaultDataDirectory}");
+        }
+
+        if (directory.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new CliException($"the data directory contains a NUL character ({source}); give a plain path");
+        }
+
+        if (File.Exists(directory))
+        {
+            throw new CliException($"the data directory '{directory}' ({source}) is a file; give a folder (it is created when it does not exist)");
+        }
+
+        return directory;
     }
 
     /// <summary>A hub id from the machine name: lower case, anything a topic level cannot hold replaced by '-', at most 64 characters.</summary>
@@ -161,7 +186,7 @@ internal static class GatewayConfiguration
             {
                 return provider switch
                 {
-                    JsonConfigurationProvider => $"in {configFile}",
+                    JsonStreamConfigurationProvider => $"in {configFile}",
                     EnvironmentVariablesConfigurationProvider => "from " + EnvironmentVariableOf(key),
                     _ => optionNames.TryGetValue(key, out var option) ? "from " + option : "from the command line",
                 };
@@ -185,7 +210,7 @@ internal static class GatewayConfiguration
         {
             foreach (var provider in root.Providers)
             {
-                if (provider is not (JsonConfigurationProvider or EnvironmentVariablesConfigurationProvider))
+                if (provider is not (JsonStreamConfigurationProvider or EnvironmentVariablesConfigurationProvider))
                 {
                     continue;
                 }
@@ -197,7 +222,7 @@ internal static class GatewayConfiguration
                         continue;
                     }
 
-                    var where = provider is JsonConfigurationProvider ? $"in {configFile}" : "from environment variable " + EnvironmentVariableOf(key);
+                    var where = provider is JsonStreamConfigurationProvider ? $"in {configFile}" : "from environment variable " + EnvironmentVariableOf(key);
                     var suggestion = Closest(key) is { } near ? $"; did you mean {near}?" : "; see docs/configuration.md for the keys";
                     throw new CliException($"unknown configuration key {key} ({where}): nothing reads it{suggestion}");
                 }
@@ -385,7 +410,8 @@ internal static class GatewayConfiguration
 
         /// <summary>
         /// Listen addresses: <c>off</c> (none), or comma-separated <c>http://HOST:PORT</c> (IP literals, <c>localhost</c>, or
-        /// <c>*</c>; port 0 picks a free one). Null when not set.
+        /// <c>*</c>; port 0 picks a free one). Null when not set. A port that is taken is not checked here: the hub reports
+        /// it and runs on without that surface (docs/configuration.md).
         /// </summary>
         private string[]? ListenUrls(string key)
         {
@@ -403,10 +429,12 @@ internal static class GatewayConfiguration
             foreach (var value in values)
             {
                 var normalized = value.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
+                // Only addresses Kestrel binds as written: it would bind any other host name to every interface.
                 if (!Uri.TryCreate(normalized, UriKind.Absolute, out var uri) || uri.Scheme != "http" || uri.AbsolutePath != "/"
-                    || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+                    || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0
+                    || uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) && uri.Host != "localhost")
                 {
-                    throw Bad(key, "give http://ADDRESS:PORT (e.g. http://0.0.0.0:8080; port 0 picks a free one), several separated by commas, or off");
+                    throw Bad(key, "give http://ADDRESS:PORT with an IP address, localhost or * as ADDRESS (e.g. http://0.0.0.0:8080; port 0 picks a free one), several separated by commas, or off");
                 }
             }
 
@@ -683,7 +711,7 @@ internal static class GatewayConfiguration
         }
 
         private CliException Bad(string key, string change) =>
-            new($"{key} is '{root[key] ?? string.Join(",", List(key) ?? [])}' ({(root[key] is null && List(key) is not null ? Source(key + ":0") : Source(key))}); {change}");
+            new($"{key} is '{ValueText.Shown(root[key] ?? string.Join(",", List(key) ?? []))}' ({(root[key] is null && List(key) is not null ? Source(key + ":0") : Source(key))}); {change}");
 
         /// <summary>Puts the source after the value in a message of the form "Key is value; set it …".</summary>
         private string WithSource(ArgumentException ex)
@@ -698,7 +726,7 @@ internal static class GatewayConfiguration
 
             var key = message[..space];
             // Show the value as the person wrote it ("5ms"), not as the options print it ("00:00:00.0050000").
-            var head = root[key] is { } written ? $"{key} is '{written}'" : message[..semicolon];
+            var head = root[key] is { } written ? $"{key} is '{ValueText.Shown(written)}'" : message[..semicolon];
             return $"{head} ({Source(key)}){message[semicolon..]}";
         }
 

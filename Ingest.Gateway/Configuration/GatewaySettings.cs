@@ -74,6 +74,12 @@ internal sealed record GatewaySettings
     /// <summary>The outbox folder used when there is no broker.</summary>
     public string OutboxDirectory => Path.Combine(DataDirectory, "outbox");
 
+    /// <summary>
+    /// Where the service keeps the frames its decoders rejected, with their bytes and reasons (the pipeline's
+    /// FrameQuarantine writes <c>DATA_DIR/quarantine/frames.jsonl</c>).
+    /// </summary>
+    public string QuarantineFile => Path.Combine(DataDirectory, "quarantine", "frames.jsonl");
+
     /// <summary>The status topic: <c>wearables/{study}/hubs/{hub}/status</c>.</summary>
     public string StatusTopic => $"wearables/{Ingest.Study}/hubs/{Ingest.HubId}/status";
 }

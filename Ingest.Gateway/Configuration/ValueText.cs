@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Ingest.Gateway.Configuration;
 
@@ -13,6 +14,39 @@ internal static class ValueText
 
     /// <summary>What a size looks like, for error messages.</summary>
     public const string SizeForms = "a size such as 1048576, 64KiB, 16MiB or 1GiB";
+
+    /// <summary>
+    /// Most characters of a rejected value an error message repeats: enough to recognise it, never a screenful (a value
+    /// may be a pasted file).
+    /// </summary>
+    public const int MaxShownChars = 80;
+
+    /// <summary>
+    /// A value as an error message may repeat it: at most <see cref="MaxShownChars"/> characters (then "…"), control
+    /// characters written as <c>\uXXXX</c> so a terminal shows them instead of acting on them.
+    /// </summary>
+    public static string Shown(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var text = new StringBuilder(Math.Min(value.Length, MaxShownChars) + 8);
+        foreach (var c in value.Length > MaxShownChars ? value.AsSpan(0, MaxShownChars) : value)
+        {
+            if (char.IsControl(c))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return value.Length > MaxShownChars ? text.Append('…').ToString() : text.ToString();
+    }
 
     public static bool TryParseDuration(string? text, out TimeSpan value)
     {

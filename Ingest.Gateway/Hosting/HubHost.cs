@@ -66,7 +66,7 @@ internal sealed class HubHost
             CheckSimulatorProfiles(profiles, _settings.Simulator);
         }
         var hub = _settings.Ingest;
-        Directory.CreateDirectory(_settings.DataDirectory);
+        DataDirectoryAccess.Prepare(_settings.DataDirectory);
         await _out.WriteLineAsync($"wearable-ingest run: hub {hub.HubId} (study {hub.Study}, site {hub.Site}), data in {_settings.DataDirectory}").ConfigureAwait(false);
         await _out.WriteLineAsync(_settings.ConfigFile is { } file ? $"configuration: {file}"
             : $"configuration: defaults (no {Path.Combine(_settings.DataDirectory, GatewayConfiguration.DefaultFileName)}; see docs/configuration.md)").ConfigureAwait(false);
@@ -173,7 +173,18 @@ internal sealed class HubHost
             ? $"running for {ValueText.Duration(d)}; Ctrl+C or SIGTERM stops earlier (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})"
             : $"running; Ctrl+C or SIGTERM stops (open batches are sealed, spooled and sent within {ValueText.Duration(_settings.Ingest.ShutdownGrace)})").ConfigureAwait(false);
 
-        var web = await Web.HubWebServer.StartAsync(_settings.Web, _settings.Participant, new HubConsole(_settings.Ingest, service, intake, _settings.DataDirectory), Log).ConfigureAwait(false);
+        Web.HubWebServer? web;
+        try
+        {
+            web = await Web.HubWebServer.StartAsync(_settings.Web, _settings.Participant, new HubConsole(_settings.Ingest, service, intake, _settings.DataDirectory), Log).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM while the pages were starting: the web host's own signal handling cancels its start.
+            // The hub stops on the same signal (OnSignal), so it goes on to the clean stop without pages.
+            web = null;
+        }
+
         if (web is not null)
         {
             var address = web.Addresses.Count > 0 ? web.Addresses[0] : _settings.Web.Urls[0];
@@ -243,7 +254,7 @@ internal sealed class HubHost
             }
         }
 
-        foreach (var line in StatusText.Summary(final, _settings.Spool.Directory))
+        foreach (var line in StatusText.Summary(final, _settings.Spool.Directory, _settings.QuarantineFile))
         {
             await _out.WriteLineAsync(line).ConfigureAwait(false);
         }

@@ -79,12 +79,16 @@ internal static class StatusText
         }
     }
 
-    /// <summary>The exit summary.</summary>
-    public static IEnumerable<string> Summary(IngestStatus final, string spoolDirectory)
+    /// <summary>
+    /// The exit summary. Rejected frames do not change <c>run</c>'s exit code (a hub stopped cleanly exits 0, or systemd
+    /// would mark it failed): the summary says how many there were and where they are kept (<paramref name="quarantineFile"/>).
+    /// </summary>
+    public static IEnumerable<string> Summary(IngestStatus final, string spoolDirectory, string quarantineFile)
     {
         var elapsed = final.At - final.StartedAt;
         yield return $"summary after {ValueText.Duration(TimeSpan.FromSeconds(Math.Round(elapsed.TotalSeconds)))}:";
-        yield return $"  notifications {final.Notifications:N0} ({final.NotificationsNotAdmitted:N0} from devices not enrolled), samples {final.Samples:N0}, frames rejected {final.FramesRejected:N0}";
+        yield return $"  notifications {final.Notifications:N0} ({final.NotificationsNotAdmitted:N0} from devices not enrolled), samples {final.Samples:N0}, frames rejected {final.FramesRejected:N0}" +
+            (final.FramesRejected > 0 ? $" (kept with their bytes and reasons in {quarantineFile})" : string.Empty);
         yield return $"  batches {final.BatchesSealed:N0} sealed, {final.BatchesSpooled:N0} spooled, {final.BatchesPublished:N0} sent to {final.Destination}, {final.BatchesReleased:N0} released";
         if (final.PublishFailures > 0 || final.Reconnects > 0)
         {

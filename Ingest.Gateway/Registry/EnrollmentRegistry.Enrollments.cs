@@ -18,20 +18,7 @@ internal sealed partial class EnrollmentRegistry
     /// <exception cref="RegistryException">A value is invalid or a rule forbids it; the message names the problem and the fix.</exception>
     public EnrollmentResult Enroll(EnrollmentRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        CheckId(request.Study, "--study", "study id");
-        CheckId(request.Site, "--site", "site id");
-        CheckId(request.Participant, "--participant", "participant pseudonym");
-        CheckProfileId(request.ProfileId);
-        CheckReason(request.Reason);
-        CheckActor(request.Actor);
-        var (address, addressType) = CheckAddress(request.Address, request.AddressType);
-        byte[]? irk = null;
-        if (request.Irk is not null && !ResolvablePrivateAddress.TryParseKey(request.Irk, out irk))
-        {
-            throw new RegistryException("--irk is not an identity resolving key: give 32 hex digits, most significant octet first (as the Core spec writes keys)");
-        }
-
+        var (address, addressType, irk) = CheckRequest(request);
         var result = Write(transaction =>
         {
             var key = StudyKey(transaction, request.Study);
@@ -113,6 +100,31 @@ internal sealed partial class EnrollmentRegistry
         });
         NoteLocalChange();
         return result;
+    }
+
+    /// <summary>
+    /// Checks every value of <paramref name="request"/> that needs no database (ids, profile id, reason, actor, address,
+    /// key), so <c>enroll</c> refuses a typo before it creates a registry; <see cref="Enroll"/> checks them again.
+    /// </summary>
+    /// <returns>The address in canonical form, its type, and the key's bytes (or null).</returns>
+    /// <exception cref="RegistryException">A value is invalid; the message names the option and the fix.</exception>
+    public static (string Address, BleAddressType Type, byte[]? Irk) CheckRequest(EnrollmentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CheckId(request.Study, "--study", "study id");
+        CheckId(request.Site, "--site", "site id");
+        CheckId(request.Participant, "--participant", "participant pseudonym");
+        CheckProfileId(request.ProfileId);
+        CheckReason(request.Reason);
+        CheckActor(request.Actor);
+        var (address, addressType) = CheckAddress(request.Address, request.AddressType);
+        byte[]? irk = null;
+        if (request.Irk is not null && !ResolvablePrivateAddress.TryParseKey(request.Irk, out irk))
+        {
+            throw new RegistryException("--irk is not an identity resolving key: give 32 hex digits, most significant octet first (as the Core spec writes keys)");
+        }
+
+        return (address, addressType, irk);
     }
 
     /// <summary>Ends the participant's active enrollment of <paramref name="profileId"/> (in <paramref name="study"/>, or in any study when null).</summary>

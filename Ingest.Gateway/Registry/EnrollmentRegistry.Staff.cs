@@ -23,15 +23,29 @@ internal sealed partial class EnrollmentRegistry
     /// <summary>A salt for the hash that an unknown name costs, so it takes as long as a known one (no name probing by timing).</summary>
     private static readonly byte[] s_unknownNameSalt = RandomNumberGenerator.GetBytes(StaffLimits.SaltBytes);
 
+    /// <summary>
+    /// Checks what <see cref="AddStaff"/> is given besides the password, so <c>staff add</c> refuses a typo before it asks
+    /// for a password (and before it creates a registry).
+    /// </summary>
+    /// <exception cref="RegistryException">A value is invalid; the message names the option and the fix.</exception>
+    public static void CheckNewStaff(string name, string site, string actor, string reason)
+    {
+        CheckStaffName(name);
+        CheckId(site, "--site", "site id");
+        CheckActor(actor);
+        CheckReason(reason);
+    }
+
+    /// <summary>The refusal of a name that an account has already.</summary>
+    public static RegistryException StaffNameTaken(string name) =>
+        new($"a staff member named '{name}' exists already; choose another name, or give them a new password or code with 'wearable-ingest staff reset --name {name}'");
+
     /// <summary>Adds a staff account with a new code secret (returned once, for the authenticator app); audited.</summary>
     /// <exception cref="RegistryException">A value is invalid or the name is taken; the message says what to change.</exception>
     public StaffCredentials AddStaff(string name, string site, string password, string actor, string reason)
     {
-        CheckStaffName(name);
-        CheckId(site, "--site", "site id");
+        CheckNewStaff(name, site, actor, reason);
         CheckNewPassword(password);
-        CheckActor(actor);
-        CheckReason(reason);
         var salt = RandomNumberGenerator.GetBytes(StaffLimits.SaltBytes);
         var hash = HashPassword(password, salt, StaffLimits.PasswordIterations);
         var secret = RandomNumberGenerator.GetBytes(StaffLimits.TotpSecretBytes);
@@ -39,7 +53,7 @@ internal sealed partial class EnrollmentRegistry
         {
             if (FindStaff(transaction, name) is { } existing)
             {
-                throw new RegistryException($"a staff member named '{existing.Name}' exists already; choose another name, or give them a new password or code with 'wearable-ingest staff reset --name {existing.Name}'");
+                throw StaffNameTaken(existing.Name);
             }
 
             var now = AuditTrail.FormatTime(Now());

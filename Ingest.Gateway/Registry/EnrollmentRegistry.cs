@@ -56,16 +56,29 @@ internal sealed partial class EnrollmentRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new RegistryException($"{fullPath} is a folder, not the registry file; move it aside (a new registry is created on the next enroll) or check --data-dir");
+        }
+
         if (!File.Exists(fullPath))
         {
             if (!create)
             {
-                throw new RegistryException($"there is no registry at {fullPath} yet: enroll a tracker first (wearable-ingest enroll …), or check --data-dir");
+                throw new RegistryException($"there is no registry at {fullPath} yet (no tracker enrolled, no staff account added with this data directory): check --data-dir, or start with 'wearable-ingest enroll' or 'wearable-ingest staff add'");
             }
 
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(fullPath)!);
-            // False: another enroll created it at the same moment; SQLite sorts out who initialises it.
-            TryCreatePrivateFile(fullPath);
+            var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+            try
+            {
+                Directory.CreateDirectory(folder);
+                // False: another enroll created it at the same moment; SQLite sorts out who initialises it.
+                TryCreatePrivateFile(fullPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new RegistryException($"cannot create the registry {fullPath} ({Configuration.DataDirectoryAccess.Reason(ex)}); check --data-dir, or run as the service's user");
+            }
         }
         else
         {

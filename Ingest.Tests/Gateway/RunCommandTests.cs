@@ -47,6 +47,55 @@ public class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_CtrlCOnce_StopsCleanlyExitsZero_CtrlCTwice_QuitsAtOnceWith130KeepingTheSpool()
+    {
+        var once = Peers.NewScratchDirectory("run-sigint-once");
+        var twice = Peers.NewScratchDirectory("run-sigint-twice");
+        using var stopped = Gateway.Start(["run", "--simulate", "2", "--data-dir", once]);
+        using var forced = Gateway.Start(["run", "--simulate", "2", "--data-dir", twice]);
+        await stopped.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+        await forced.WaitForOutputAsync("running;", TimeSpan.FromSeconds(30));
+
+        await stopped.SignalAsync(2);
+        // The second Ctrl+C right behind the first (kill(2) directly: no process start between them), while the stop is
+        // still sealing and spooling.
+        Assert.Equal(0, Kill(forced.Pid, 2));
+        await Task.Delay(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(0, Kill(forced.Pid, 2));
+        var cleanExit = await stopped.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var forcedExit = await forced.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(cleanExit == 0, stopped.Output);
+        Assert.Contains("stopping (Ctrl+C)", stopped.Output, StringComparison.Ordinal);
+        Assert.Contains("summary after", stopped.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("error:", stopped.Output, StringComparison.Ordinal);
+        Assert.True(forcedExit == 130, forced.Output);
+        Assert.Contains("forced exit: every batch already spooled stays in " + Path.Combine(twice, "spool"), forced.Output, StringComparison.Ordinal);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [Fact]
+    public void Summary_RejectedFrames_CountsThemAndSaysWhereTheyAreKept()
+    {
+        var status = new Ingest.Pipeline.Service.IngestStatus
+        {
+            At = DateTimeOffset.UnixEpoch.AddSeconds(5),
+            StartedAt = DateTimeOffset.UnixEpoch,
+            FramesRejected = 1234,
+            Destination = "outbox /data/outbox",
+            DestinationState = "local",
+        };
+
+        var lines = Ingest.Gateway.Hosting.StatusText.Summary(status, "/data/spool", "/data/quarantine/frames.jsonl").ToList();
+        var clean = Ingest.Gateway.Hosting.StatusText.Summary(status with { FramesRejected = 0 }, "/data/spool", "/data/quarantine/frames.jsonl").ToList();
+
+        Assert.Contains(lines, l => l.EndsWith("frames rejected 1,234 (kept with their bytes and reasons in /data/quarantine/frames.jsonl)", StringComparison.Ordinal));
+        Assert.Contains(clean, l => l.EndsWith("frames rejected 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_RestartOnSameDataDirectory_ContinuesSequencesWithoutOverwriting()
     {
         var data = Peers.NewScratchDirectory("run-restart");

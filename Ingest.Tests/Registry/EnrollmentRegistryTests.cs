@@ -358,7 +358,7 @@ public class EnrollmentRegistryTests
 
         var error = Assert.Throws<RegistryException>(() => EnrollmentRegistry.Open(path, create: false));
 
-        Assert.Equal($"there is no registry at {path} yet: enroll a tracker first (wearable-ingest enroll …), or check --data-dir", error.Message);
+        Assert.Equal($"there is no registry at {path} yet (no tracker enrolled, no staff account added with this data directory): check --data-dir, or start with 'wearable-ingest enroll' or 'wearable-ingest staff add'", error.Message);
         Assert.False(File.Exists(path));
     }
 

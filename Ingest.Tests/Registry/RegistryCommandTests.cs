@@ -111,11 +111,13 @@ public class RegistryCommandTests
         Assert.Equal(0, Cli(Enroll(directory.Path, Address(2), "P-0043")).ExitCode);
         Sql(EnrollmentRegistry.PathIn(directory.Path), "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone else' WHERE seq = 2");
 
-        var (exit, output, _) = Cli("audit", "verify", "--data-dir", directory.Path);
+        var (exit, output, error) = Cli("audit", "verify", "--data-dir", directory.Path);
 
         Assert.Equal(1, exit);
         Assert.Contains("warning: the audit table's append-only triggers are missing", output, StringComparison.Ordinal);
-        Assert.Contains("audit trail BROKEN at seq 2: hash mismatch: the entry's content was edited after it was written", output, StringComparison.Ordinal);
+        Assert.StartsWith("error: audit trail BROKEN at seq 2: hash mismatch: the entry's content was edited after it was written; keep this registry", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("error:", output, StringComparison.Ordinal);
         Assert.Contains("1 entries before it verify (last good seq 1, hash ", output, StringComparison.Ordinal);
     }
 
@@ -238,8 +240,8 @@ public class RegistryCommandTests
         Assert.Contains("the trail extends the anchor at seq 2", extended.Output, StringComparison.Ordinal);
         Assert.Equal(0, alone.ExitCode);
         Assert.Equal(1, anchored.ExitCode);
-        Assert.Contains($"audit trail does NOT extend the anchor {anchor}: entry 2 has hash ", anchored.Output, StringComparison.Ordinal);
-        Assert.Contains("the trail was rewritten since the anchor was taken", anchored.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"error: audit trail does NOT extend the anchor {anchor}: entry 2 has hash ", anchored.Error, StringComparison.Ordinal);
+        Assert.Contains("the trail was rewritten since the anchor was taken", anchored.Error, StringComparison.Ordinal);
         Assert.Equal(2, bad.ExitCode);
         Assert.StartsWith("error: --anchor must be SEQ:HASH", bad.Error, StringComparison.Ordinal);
     }
