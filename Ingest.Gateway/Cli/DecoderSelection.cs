@@ -75,18 +75,7 @@ internal static class DecoderSelection
     /// <summary>A profile folder, a profile.json path, or a profile id found in the profiles folder.</summary>
     public static string ResolveProfile(string profile, string? profilesDirectory)
     {
-        if (Directory.Exists(profile) || File.Exists(profile))
-        {
-            return profile;
-        }
-
-        var byId = Path.Combine(ProfileLoader.ResolveDirectory(profilesDirectory), profile);
-        if (Directory.Exists(byId))
-        {
-            return byId;
-        }
-
-        throw new CliException($"--profile '{profile}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}");
+        return ProfileLocator.Find(profile, profilesDirectory) ?? throw new CliException($"--profile '{profile}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}");
     }
 
     private static DecoderSettings Merge(DecoderSettings baseSettings, IReadOnlyList<string> overrides)
