@@ -51,7 +51,7 @@ internal static class ArrowInspectCommand
             using var stream = OpenInput(path);
             var size = stream.Length;
             var shown = new ShownRows(rows);
-            var content = ArrowIpcContent.Read(stream, shown.Add);
+            using var content = ArrowIpcContent.Read(stream, shown.Add);
             output.Write(Render(path, size, content, shown));
             return ExitCodes.Success;
         }

@@ -14,7 +14,7 @@ namespace Ingest.Gateway.Cli;
 /// checked against the file's size and the named limits before Apache.Arrow reads it, one batch is in memory at a time,
 /// and what Apache.Arrow allocates for a batch (its body, decompressed buffers) is capped.
 /// </summary>
-internal sealed class ArrowIpcContent
+internal sealed class ArrowIpcContent : IDisposable
 {
     /// <summary>Largest metadata (flatbuffer) part of one message: a schema of thousands of fields fits in far less.</summary>
     public const int MaxMetadataBytes = 16 << 20;
@@ -43,13 +43,18 @@ internal sealed class ArrowIpcContent
     private const int TextProbeBytes = 256;
 
     private readonly List<int> _batchLengths = [];
+    private readonly List<RecordBatch>? _kept;
 
-    private ArrowIpcContent(bool isFile, Schema schema, IReadOnlySet<CompressionCodecType> compressions)
+    private ArrowIpcContent(bool isFile, Schema schema, IReadOnlySet<CompressionCodecType> compressions, bool keepBatches)
     {
         IsFile = isFile;
         Schema = schema;
         Compressions = compressions;
+        _kept = keepBatches ? [] : null;
     }
+
+    /// <summary>Every record batch, in order, when read with <see cref="Read(byte[])"/>; empty otherwise.</summary>
+    public IReadOnlyList<RecordBatch> Batches => _kept ?? [];
 
     /// <summary>True for the file format (footer, random access), false for the stream format.</summary>
     public bool IsFile { get; }
@@ -76,8 +81,34 @@ internal sealed class ArrowIpcContent
     /// </summary>
     public static ArrowIpcContent Read(Stream file, Action<RecordBatch> visit)
     {
-        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(visit);
+        return Read(file, visit, keepBatches: false);
+    }
+
+    /// <summary>
+    /// Reads Arrow IPC data already in memory (a payload, a small file) and keeps every batch in <see cref="Batches"/>;
+    /// dispose the result to release them. Throws <see cref="InvalidDataException"/> as the stream overload does.
+    /// </summary>
+    public static ArrowIpcContent Read(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Read(stream, visit: null, keepBatches: true);
+    }
+
+    /// <summary>Releases the batches kept by <see cref="Read(byte[])"/>.</summary>
+    public void Dispose()
+    {
+        foreach (var batch in Batches)
+        {
+            batch.Dispose();
+        }
+
+        _kept?.Clear();
+    }
+
+    private static ArrowIpcContent Read(Stream file, Action<RecordBatch>? visit, bool keepBatches)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         var length = file.Length;
 
         Span<byte> head = stackalloc byte[TextProbeBytes];
@@ -109,30 +140,42 @@ internal sealed class ArrowIpcContent
 
         var codecs = new RecordingCodecFactory();
         var allocator = new BatchBudgetAllocator();
+        ArrowIpcContent? content = null;
         try
         {
             file.Position = start;
             using var window = new WindowStream(file, end - start);
             using var reader = new ArrowStreamReader(window, allocator, codecs, leaveOpen: true);
             var schema = reader.Schema ?? throw new InvalidDataException("it holds no schema message");
-            var content = new ArrowIpcContent(isFile, schema, codecs.Requested);
+            content = new ArrowIpcContent(isFile, schema, codecs.Requested, keepBatches);
             while (true)
             {
                 allocator.StartBatch();
-                using var batch = reader.ReadNextRecordBatch();
+                var batch = reader.ReadNextRecordBatch();
                 if (batch is null)
                 {
                     break;
                 }
 
                 content.Add(batch);
-                visit(batch);
+                if (content._kept is null)
+                {
+                    using (batch)
+                    {
+                        visit?.Invoke(batch);
+                    }
+                }
+                else
+                {
+                    content._kept.Add(batch);
+                }
             }
 
             return content;
         }
         catch (Exception ex) when (IsReaderFailure(ex))
         {
+            content?.Dispose();
             throw new InvalidDataException(ex is InvalidDataException ? ex.Message : $"Apache.Arrow could not read it ({ex.GetType().Name}: {ex.Message})", ex);
         }
     }
