@@ -87,7 +87,7 @@ public sealed partial class NurseOnboardingFlowTests(Browser browser) : IClassFi
             await page.WaitForURLAsync(new Regex($"/nurse/label/{candidate}"));
 
             // The label's QR code, read off the screen, is the hub and the pseudonyms.
-            var qr = await page.Locator("#label-qr").ScreenshotAsync();
+            var qr = await Browser.ScreenshotOfLoadedImageAsync(page, "#label-qr");
             var label = TrackerLabel.Parse(PngLuminance.DecodeQr(qr));
             Assert.Equal(new TrackerLabel("hub-e2e", "demo", "P-0042", candidate!), label);
             await AssertNoAddressAsync(page);

@@ -44,6 +44,19 @@ public sealed class Browser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>
+    /// A screenshot of an image element once the browser has decoded it: an <c>img</c> (even with a data: URI) is
+    /// painted after its bytes are decoded, and a screenshot taken before that shows an empty box.
+    /// </summary>
+    public static async Task<byte[]> ScreenshotOfLoadedImageAsync(IPage page, string selector)
+    {
+        await page.WaitForFunctionAsync(
+            "s => { const i = document.querySelector(s); return i !== null && i.complete && i.naturalWidth > 0; }", selector);
+        var image = page.Locator(selector);
+        await image.EvaluateAsync("i => i.decode()");
+        return await image.ScreenshotAsync(new LocatorScreenshotOptions { Animations = ScreenshotAnimations.Disabled });
+    }
+
     /// <summary>Saves a full-page screenshot as <c>docs/images/NAME.png</c> in the repository (the docs show them).</summary>
     public static async Task ScreenshotForDocsAsync(IPage page, string name)
     {

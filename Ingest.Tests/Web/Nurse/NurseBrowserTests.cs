@@ -191,7 +191,7 @@ public sealed class NurseBrowserTests(Browser browser) : IClassFixture<Browser>
         await Assertions.Expect(page.Locator("#page-message")).ToContainTextAsync("Bound: participant P-023");
 
         // What the nurse sees on the screen reads back as the hub and the pseudonyms.
-        var qr = await page.Locator("#label-qr").ScreenshotAsync();
+        var qr = await Browser.ScreenshotOfLoadedImageAsync(page, "#label-qr");
         var label = TrackerLabel.Parse(PngLuminance.DecodeQr(qr));
         Assert.Equal(new TrackerLabel("hub-test", "study-a", "P-023", candidate), label);
         await AssertNoAddressAsync(page);

@@ -126,9 +126,12 @@ internal static class PngLuminance
     {
         var (luminance, width, height) = Decode(png);
         var source = new ZXing.RGBLuminanceSource(luminance, width, height, ZXing.RGBLuminanceSource.BitmapFormat.Gray8);
-        var bitmap = new ZXing.BinaryBitmap(new ZXing.Common.HybridBinarizer(source));
-        var result = new ZXing.QrCode.QRCodeReader().decode(bitmap);
-        Assert.True(result is not null, "ZXing found no QR code in the image");
+        var hints = new Dictionary<ZXing.DecodeHintType, object> { [ZXing.DecodeHintType.TRY_HARDER] = true };
+
+        // The hybrid binarizer suits camera images; a crisp screenshot of a scaled code may need the global one.
+        var result = new ZXing.QrCode.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.Common.HybridBinarizer(source)), hints)
+            ?? new ZXing.QrCode.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.Common.GlobalHistogramBinarizer(source)), hints);
+        Assert.True(result is not null, $"ZXing found no QR code in the {width}x{height} image");
         return result.Text;
     }
 }
