@@ -25,6 +25,9 @@ internal sealed class ArrowIpcContent : IDisposable
     /// </summary>
     public const int MaxBatchBytes = 64 << 20;
 
+    /// <summary>Most messages read from one Arrow IPC file (their offsets are kept to check the footer's): a day of a hub's batches is far fewer.</summary>
+    public const int MaxFileMessages = 1_000_000;
+
     /// <summary>Batch lengths kept for the "per batch" line; the rest are only counted.</summary>
     public const int BatchLengthsKept = 20;
 
@@ -132,7 +135,9 @@ internal sealed class ArrowIpcContent : IDisposable
             (start, end) = (0, length);
         }
 
-        var messages = CheckFraming(file, start, end, requireEndMarker: !isFile);
+        // A file's footer points at its messages by offset; they must be ones the walk found (see GuardedStream).
+        var messageStarts = isFile ? new List<long>() : null;
+        var messages = CheckFraming(file, start, end, requireEndMarker: !isFile, messageStarts);
         if (messages == 0)
         {
             throw new InvalidDataException("it holds no messages (not even a schema)");
@@ -144,8 +149,10 @@ internal sealed class ArrowIpcContent : IDisposable
         try
         {
             file.Position = start;
-            using var window = new WindowStream(file, end - start);
-            using var reader = new ArrowStreamReader(window, allocator, codecs, leaveOpen: true);
+            using Stream input = isFile ? new GuardedStream(file, messageStarts!, end) : new WindowStream(file, end - start);
+            using ArrowStreamReader reader = isFile
+                ? new ArrowFileReader(input, allocator, codecs, leaveOpen: true)
+                : new ArrowStreamReader(input, allocator, codecs, leaveOpen: true);
             var schema = reader.Schema ?? throw new InvalidDataException("it holds no schema message");
             content = new ArrowIpcContent(isFile, schema, codecs.Requested, keepBatches);
             while (true)
@@ -214,8 +221,7 @@ internal sealed class ArrowIpcContent : IDisposable
             throw new InvalidDataException($"its footer length ({footerLength} bytes) does not fit in the file ({length} bytes): corrupt");
         }
 
-        // The file format holds the stream format between header and footer; it is read in order, so the footer's block
-        // offsets are not needed (and cannot point Apache.Arrow at unchecked bytes).
+        // Between header and footer lie the encapsulated messages (apache-arrow JS leaves the schema to the footer).
         return (FileHeaderBytes, end);
     }
 
@@ -264,7 +270,7 @@ internal sealed class ArrowIpcContent : IDisposable
     /// skipped), so every length Apache.Arrow will read is known to fit in the file and the limits before it allocates.
     /// </summary>
     /// <returns>The number of messages before the end-of-stream marker (or the end).</returns>
-    private static long CheckFraming(Stream file, long start, long end, bool requireEndMarker)
+    private static long CheckFraming(Stream file, long start, long end, bool requireEndMarker, List<long>? messageStarts)
     {
         Span<byte> prefix = stackalloc byte[PrefixBytes];
         var position = start;
@@ -313,6 +319,16 @@ internal sealed class ArrowIpcContent : IDisposable
             if (bodyLength > MaxBatchBytes)
             {
                 throw new InvalidDataException($"the message at byte {position} has a {bodyLength}-byte body, more than the {MaxBatchBytes} bytes per batch this command reads; inspect it with pyarrow or DuckDB");
+            }
+
+            if (messageStarts is not null)
+            {
+                if (messageStarts.Count >= MaxFileMessages)
+                {
+                    throw new InvalidDataException($"it holds more than {MaxFileMessages} messages, more than this command reads from a file; inspect it with pyarrow or DuckDB");
+                }
+
+                messageStarts.Add(position);
             }
 
             position = bodyStart + bodyLength;
@@ -449,6 +465,55 @@ internal sealed class ArrowIpcContent : IDisposable
             bytesAllocated = length;
             return _inner.Allocate(length);
         }
+    }
+
+    /// <summary>
+    /// The file as Apache.Arrow's file reader sees it: it may move to the header, the footer and trailer (at or after
+    /// <paramref name="messagesEnd"/>), and the starts of the messages the framing walk checked; a footer block pointing
+    /// anywhere else would make it read an unchecked length, so that is refused as corrupt.
+    /// </summary>
+    private sealed class GuardedStream(Stream inner, List<long> messageStarts, long messagesEnd) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set
+            {
+                if (value >= FileHeaderBytes && value < messagesEnd && messageStarts.BinarySearch(value) < 0)
+                {
+                    throw new InvalidDataException($"the footer points at byte {value}, where no message starts: corrupt");
+                }
+
+                inner.Position = value;
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => inner.Position + offset,
+                _ => inner.Length + offset,
+            };
+            return inner.Position;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A read-only window of <paramref name="length"/> bytes from the current position of a stream.</summary>
