@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.CommandLine;
 using Ingest.Gateway.Cli;
 using Ingest.Pipeline.Batching;
@@ -100,9 +101,12 @@ public sealed class ArrowInspectCommandTests
         var corruptMetadataLength = (byte[])batch.Clone();
         corruptMetadataLength[4] = 0xF0; // the schema message claims far more bytes than follow
         corruptMetadataLength[5] = 0xFF;
+        var hugeFooter = (byte[])fileBytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(hugeFooter.AsSpan(hugeFooter.Length - 10), int.MaxValue);
         return new()
         {
             { "empty.arrows", [], "the file is empty (0 bytes)" },
+            { "huge-footer.arrow", hugeFooter, "does not fit in the file" },
             { "notes.arrows", "hub_time,heart_rate\n2025-11-22T10:00:00Z,61\n"u8.ToArray(), "it looks like text, not Arrow IPC" },
             { "other.arrows", [0x7C, 0x07, 0, 0, 1, 2, 3, 4], "it starts with 7C070000: it is not Arrow IPC" },
             // A 12-byte metadata length (4 + 12 is 8-aligned) that fits the file: what a pre-0.15 writer produced.
