@@ -29,103 +29,118 @@ internal static class BrokerCheckCommand
     /// <summary>Exit code: connected, but publishing or receiving the test message failed.</summary>
     public const int RoundTripFailed = 4;
 
+    /// <summary>Exit code: stopped by Ctrl+C before the check finished.</summary>
+    public const int Interrupted = ExitCodes.Interrupted;
+
+    /// <summary>The status topic tested when none is given.</summary>
+    public static string DefaultStatusTopic(string hubId) => $"wearable-ingest/hubs/{hubId}/status";
+
     public static Command Create()
     {
-        var brokerOption = new Option<string>("--broker") { Description = "Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP; wss://host/mqtt or ws:// when only web ports are open)", Required = true };
-        var userOption = new Option<string?>("--username") { Description = "User name for the broker" };
-        var passwordOption = new Option<string?>("--password") { Description = "Password for the broker (or set WEARABLE_MQTT_PASSWORD)" };
-        var caOption = new Option<FileInfo?>("--ca-file") { Description = "PEM file with the certificate authority that signed the broker's certificate" };
-        var certOption = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate, for brokers that require one (mutual TLS)" };
-        var keyOption = new Option<FileInfo?>("--key-file") { Description = "PEM private key of the client certificate" };
-        var pinOption = new Option<string[]>("--pin-sha256") { Description = "Expected SHA-256 of the broker's public key (hex or base64); may be repeated", AllowMultipleArgumentsPerToken = true };
-        var serverNameOption = new Option<string?>("--tls-server-name") { Description = "Name expected on the broker's certificate, if different from the host" };
-        var hubOption = new Option<string>("--hub-id") { Description = "This hub's id (used for the client id and the status topic)", DefaultValueFactory = _ => Environment.MachineName.ToLowerInvariant() };
-        var topicOption = new Option<string?>("--status-topic") { Description = "Status topic to test (default wearable-ingest/hubs/<hub-id>/status)" };
-        var versionOption = new Option<string>("--mqtt-version") { Description = "5 (falls back to 3.1.1 when the broker needs it) or 3.1.1", DefaultValueFactory = _ => "5" };
-        versionOption.AcceptOnlyFromAmong("5", "3.1.1");
-        var timeoutOption = new Option<int>("--timeout") { Description = "Seconds to wait for each step", DefaultValueFactory = _ => 10 };
+        var broker = BrokerOptions.Create("Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP; wss://host/mqtt or ws:// when only web ports are open)");
+        var hubOption = new Option<string>("--hub-id")
+        {
+            Description = "This hub's id, as Hub:Id: 1 to 64 ASCII letters, digits, '-', '_' or '.' (used for the client id and the status topic)",
+            DefaultValueFactory = _ => Configuration.GatewayConfiguration.HubIdFromMachineName(Environment.MachineName),
+        };
+        var topicOption = new Option<string?>("--status-topic") { Description = "Status topic to test: one exact topic name, no wildcards (default wearable-ingest/hubs/<hub-id>/status)" };
+        var timeoutOption = BrokerOptions.Seconds("--timeout", "Seconds to wait for each step", MqttPublisherOptions.MinimumConnectTimeout.TotalSeconds,
+            MqttPublisherOptions.MaximumConnectTimeout.TotalSeconds);
 
         var check = new Command("check", "Connect to the MQTT broker, show its limits and send a test message to this hub's status topic and back.")
         {
-            brokerOption, userOption, passwordOption, caOption, certOption, keyOption, pinOption, serverNameOption, hubOption, topicOption, versionOption, timeoutOption,
+            hubOption, topicOption, timeoutOption,
         };
+        foreach (var option in broker.All)
+        {
+            check.Add(option);
+        }
+
         check.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var request = new Request(
-                parseResult.GetRequiredValue(brokerOption),
-                parseResult.GetValue(userOption),
-                parseResult.GetValue(passwordOption) ?? Environment.GetEnvironmentVariable("WEARABLE_MQTT_PASSWORD"),
-                parseResult.GetValue(caOption),
-                parseResult.GetValue(certOption),
-                parseResult.GetValue(keyOption),
-                parseResult.GetValue(pinOption) ?? [],
-                parseResult.GetValue(serverNameOption),
-                parseResult.GetRequiredValue(hubOption),
-                parseResult.GetValue(topicOption),
-                parseResult.GetRequiredValue(versionOption) == "3.1.1" ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500,
-                TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeoutOption))));
-            return await RunAsync(request, output, cancellationToken).ConfigureAwait(false);
+            var error = parseResult.InvocationConfiguration.Error;
+            Request request;
+            try
+            {
+                request = ReadRequest(parseResult, broker, hubOption, topicOption, timeoutOption);
+            }
+            catch (MqttOptionsException ex)
+            {
+                await error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                return UsageError;
+            }
+
+            try
+            {
+                return await RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                // Whatever the step was doing when Ctrl+C came (connecting, waiting for the message) ends because of it.
+                await error.WriteLineAsync($"error: interrupted (Ctrl+C) before the check of {request.Settings.Broker} finished; nothing was changed, run it again to see the result")
+                    .ConfigureAwait(false);
+                return Interrupted;
+            }
         });
 
         return new Command("broker", "Check the connection to the trial's MQTT broker.") { check };
     }
 
-    private sealed record Request(string Broker, string? UserName, string? Password, FileInfo? CaFile, FileInfo? CertFile, FileInfo? KeyFile,
-        string[] Pins, string? ServerName, string HubId, string? StatusTopic, MqttProtocolVersion Version, TimeSpan Timeout);
-
-    private static async Task<int> RunAsync(Request request, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Checks every option before anything connects; throws <see cref="MqttOptionsException"/> naming the first bad one.</summary>
+    private static Request ReadRequest(ParseResult parseResult, BrokerOptions broker, Option<string> hubOption, Option<string?> topicOption, Option<double?> timeoutOption)
     {
-        if (!MqttBrokerUrl.TryParse(request.Broker, out var broker, out var addressError))
-        {
-            await output.WriteLineAsync("✗ " + addressError).ConfigureAwait(false);
-            return UsageError;
-        }
-
-        MqttTlsSettings? tls = null;
-        var hasTlsOptions = request.CaFile is not null || request.CertFile is not null || request.KeyFile is not null || request.Pins.Length > 0 || request.ServerName is not null;
+        var settings = broker.Read(parseResult);
+        var hubId = parseResult.GetValue(hubOption) ?? string.Empty;
         try
         {
-            if (broker.UsesTls)
-            {
-                tls = MqttTlsSettings.FromFiles(request.CaFile?.FullName, request.CertFile?.FullName, request.KeyFile?.FullName, request.Pins, request.ServerName);
-            }
-            else if (hasTlsOptions)
-            {
-                await output.WriteLineAsync($"! Certificate, pin and server-name options are ignored for {broker} (not encrypted); use mqtts:// or wss:// for TLS.").ConfigureAwait(false);
-            }
+            // The rule run applies to Hub:Id, so the check tests the topic and client id the hub will use.
+            Pipeline.Service.IngestOptions.CheckLevel("Hub:Id", hubId);
         }
-        catch (MqttOptionsException ex)
+        catch (ArgumentException)
         {
-            await output.WriteLineAsync("✗ " + ex.Message).ConfigureAwait(false);
-            return UsageError;
+            throw new MqttOptionsException("--hub-id", $"{MqttOptionText.Quote(hubId)} is not a hub id; use 1 to 64 ASCII letters, digits, '-', '_' or '.' (the rule for Hub:Id)");
         }
 
-        var hubId = Sanitize(request.HubId);
-        var topic = request.StatusTopic ?? $"wearable-ingest/hubs/{hubId}/status";
+        var topic = parseResult.GetValue(topicOption) ?? DefaultStatusTopic(hubId);
+        if (MqttPublisherOptions.ProblemWithTopicName(topic) is { } topicProblem)
+        {
+            throw new MqttOptionsException("--status-topic", topicProblem);
+        }
+
+        if (topic.StartsWith('$'))
+        {
+            // MQTT 5 §4.7.2: topics starting with '$' are the server's ($SYS); brokers refuse client publishes there.
+            throw new MqttOptionsException("--status-topic", $"{MqttOptionText.Quote(topic)} starts with '$', which brokers keep for themselves ($SYS); give the hub's own status topic");
+        }
+
+        var timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeoutOption) ?? MqttPublisherOptions.DefaultConnectTimeout.TotalSeconds);
+        // Client ids allow only ASCII letters, digits, '-' and '_' [MQTT-3.1.3-5]; a hub id may hold '.' or other letters.
+        var clientHub = ClientIdPart(hubId);
         var options = new MqttPublisherOptions
         {
-            Broker = broker,
-            ClientId = "wi-check-" + hubId[..Math.Min(hubId.Length, 40)] + "-" + Guid.NewGuid().ToString("N")[..6],
-            UserName = request.UserName,
-            Password = request.Password,
-            Tls = tls,
-            ProtocolVersion = request.Version,
-            ConnectTimeout = request.Timeout,
-            PublishTimeout = request.Timeout,
+            Broker = settings.Broker,
+            ClientId = "wi-check-" + clientHub[..Math.Min(clientHub.Length, 40)] + "-" + Guid.NewGuid().ToString("N")[..6],
+            UserName = settings.UserName,
+            Password = settings.Password,
+            Tls = settings.Tls,
+            ProtocolVersion = settings.Version,
+            ConnectTimeout = timeout,
+            PublishTimeout = timeout,
             AutoReconnect = false,
         };
-        try
-        {
-            options.Validate();
-        }
-        catch (MqttOptionsException ex)
-        {
-            await output.WriteLineAsync("✗ " + ex.Message).ConfigureAwait(false);
-            return UsageError;
-        }
+        options.Validate();
+        return new Request(settings, options, topic, timeout);
+    }
 
-        var publisher = new MqttPublisher(options);
+    private sealed record Request(BrokerSettings Settings, MqttPublisherOptions Options, string StatusTopic, TimeSpan Timeout);
+
+    private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var broker = request.Settings.Broker;
+        var tls = request.Settings.Tls;
+        var topic = request.StatusTopic;
+        var publisher = new MqttPublisher(request.Options);
         await using var _ = publisher.ConfigureAwait(false);
         await output.WriteLineAsync($"Connecting to {broker} …").ConfigureAwait(false);
         MqttConnectionInfo connected;
@@ -133,10 +148,11 @@ internal static class BrokerCheckCommand
         {
             connected = await publisher.ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (MqttConnectException ex)
+        catch (MqttConnectException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            await output.WriteLineAsync("✗ " + Explain(ex, broker, request)).ConfigureAwait(false);
-            await output.WriteLineAsync("  Details: " + ex.Message).ConfigureAwait(false);
+            // The report (stdout) says how far it got; the failure is one line on stderr, its details on the next.
+            await error.WriteLineAsync("error: " + Explain(ex, broker, tls, request.Options)).ConfigureAwait(false);
+            await error.WriteLineAsync("  details: " + ex.Message).ConfigureAwait(false);
             return ConnectFailed;
         }
 
@@ -162,7 +178,7 @@ internal static class BrokerCheckCommand
             var subscribed = await publisher.SubscribeAsync(topic, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token).ConfigureAwait(false);
             if (subscribed > MqttClientSubscribeResultCode.GrantedQoS2)
             {
-                await output.WriteLineAsync($"✗ The broker does not let this user read {topic} ({subscribed}). Ask the broker administrator to allow it.").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: the broker does not let this user read {MqttOptionText.Quote(topic)} ({subscribed}); ask the broker administrator to allow it").ConfigureAwait(false);
                 return RoundTripFailed;
             }
 
@@ -172,8 +188,8 @@ internal static class BrokerCheckCommand
             var published = await publisher.PublishAsync(topic, Encoding.UTF8.GetBytes(marker), properties, cancellationToken: timeout.Token).ConfigureAwait(false);
             if (!published.IsSuccess)
             {
-                await output.WriteLineAsync($"✗ The broker did not accept the test message on {topic}: {published}. " +
-                    "Ask the broker administrator whether this user may publish there.").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: the broker did not accept the test message on {MqttOptionText.Quote(topic)}: {published}; " +
+                    "ask the broker administrator whether this user may publish there").ConfigureAwait(false);
                 return RoundTripFailed;
             }
 
@@ -191,12 +207,13 @@ internal static class BrokerCheckCommand
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await output.WriteLineAsync($"✗ The test message did not come back within {request.Timeout.TotalSeconds:0} s. The broker may not deliver {topic} to this user.").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: the test message did not come back within {request.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s; the broker may not deliver {MqttOptionText.Quote(topic)} to this user (or give a longer --timeout)").ConfigureAwait(false);
             return RoundTripFailed;
         }
-        catch (Exception ex) when (ex is MqttCommunicationException or IOException or InvalidOperationException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+            && ex is MqttCommunicationException or IOException or InvalidOperationException or ObjectDisposedException or System.Threading.Channels.ChannelClosedException)
         {
-            await output.WriteLineAsync("✗ The connection broke during the test: " + ex.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("error: the connection broke during the test: " + ex.Message).ConfigureAwait(false);
             return RoundTripFailed;
         }
 
@@ -205,42 +222,46 @@ internal static class BrokerCheckCommand
         return Success;
     }
 
-    private static string Explain(MqttConnectException error, MqttBrokerUrl broker, Request request) => error.Failure switch
+    /// <summary>A connect failure in plain words: what it means and what to change (also used by <c>receive</c>).</summary>
+    internal static string Explain(MqttConnectException error, MqttBrokerUrl broker, MqttTlsSettings? tls) =>
+        Explain(error, broker, tls, options: null);
+
+    private static string Explain(MqttConnectException error, MqttBrokerUrl broker, MqttTlsSettings? tls, MqttPublisherOptions? options) => error.Failure switch
     {
         MqttConnectFailure.ConnectionRefused =>
-            $"Nothing is listening on {broker.Host} port {broker.Port}: the port is closed. Check the port number and that the broker is running and reachable from this hub.",
+            $"nothing is listening on {broker.HostText} port {broker.Port}: the port is closed; check the port number and that the broker is running and reachable from this hub",
         MqttConnectFailure.HostNotFound =>
-            $"The name '{broker.Host}' could not be found. Check the spelling of the broker address and this hub's network (DNS) settings.",
+            $"the name '{broker.Host}' could not be found; check the spelling of the broker address and this hub's network (DNS) settings",
         MqttConnectFailure.NetworkUnreachable =>
-            $"{broker.Host} cannot be reached from this hub. Check the network cable or Wi-Fi and any firewall between the hub and the broker.",
+            $"{broker.HostText} cannot be reached from this hub; check the network cable or Wi-Fi and any firewall between the hub and the broker",
         MqttConnectFailure.Timeout =>
-            $"{broker.Host} did not answer in time. A firewall may be dropping the connection, or the broker is overloaded.",
+            $"{broker.HostText} did not answer within {(options?.ConnectTimeout ?? MqttPublisherOptions.DefaultConnectTimeout).TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s; a firewall may be dropping the connection, or the broker is overloaded (or this port does not speak MQTT)",
         MqttConnectFailure.TlsUntrustedCertificate =>
-            "The broker's certificate is not signed by a certificate authority this hub trusts (unknown CA). " +
-            (request.CaFile is null ? "Ask the trial's IT contact for the CA certificate and pass it with --ca-file." : $"Check that {request.CaFile.Name} is the CA that signed the broker's certificate."),
+            "the broker's certificate is not signed by a certificate authority this hub trusts (unknown CA); " +
+            (tls?.TrustedCertificateAuthorities is null ? "ask the trial's IT contact for the CA certificate and pass it with --ca-file" : "check that --ca-file is the CA that signed the broker's certificate"),
         MqttConnectFailure.TlsNameMismatch =>
-            $"The broker's certificate is not valid for the name '{request.ServerName ?? broker.Host}' (wrong host name). Use the exact host name written on the certificate.",
+            $"the broker's certificate is not valid for the name '{tls?.ServerName ?? broker.Host}' (wrong host name); use the exact host name written on the certificate",
         MqttConnectFailure.TlsPinMismatch =>
-            "The broker's key does not match the pinned key (--pin-sha256). The broker's certificate was replaced, or this is not the right broker: contact the trial's IT contact.",
+            "the broker's key does not match the pinned key (--pin-sha256): the broker's certificate was replaced, or this is not the right broker; contact the trial's IT contact",
         MqttConnectFailure.TlsHandshakeFailed =>
-            "The secure (TLS) connection could not be set up. If the broker requires a client certificate, pass --cert-file and --key-file; check the broker uses TLS on this port.",
+            "the secure (TLS) connection could not be set up; if the broker requires a client certificate, pass --cert-file and --key-file, and check the broker uses TLS on this port",
         MqttConnectFailure.ConnectionClosed =>
-            "The broker closed the connection without accepting it. " + broker.Transport switch
+            "the broker closed the connection without accepting it; " + broker.Transport switch
             {
-                MqttTransport.Tls => "It may require a client certificate (--cert-file/--key-file), or this port does not speak TLS (then use mqtt://).",
-                MqttTransport.WebSocket or MqttTransport.SecureWebSocket => $"Check that port {broker.Port} serves MQTT over WebSocket at {broker.Path} (not plain MQTT, which needs mqtt:// or mqtts://).",
-                _ => "If the broker expects TLS on this port, use mqtts:// instead of mqtt://.",
+                MqttTransport.Tls => "it may require a client certificate (--cert-file/--key-file), or this port does not speak TLS (then use mqtt://)",
+                MqttTransport.WebSocket or MqttTransport.SecureWebSocket => $"check that port {broker.Port} serves MQTT over WebSocket at {broker.Path} (not plain MQTT, which needs mqtt:// or mqtts://)",
+                _ => "if the broker expects TLS on this port, use mqtts:// instead of mqtt://",
             },
         MqttConnectFailure.CredentialsRefused =>
-            "The broker refused the credentials: the user name or password is wrong, or this user may not connect. Check --username and --password.",
+            "the broker refused the credentials: the user name or password is wrong, or this user may not connect; check --username and --password",
         MqttConnectFailure.WebSocketFailed =>
-            $"The WebSocket connection to {broker} failed. Check the path after the port (often /mqtt) and that the broker offers MQTT over WebSocket there.",
+            $"the WebSocket connection to {broker} failed; check the path after the port (often /mqtt) and that the broker offers MQTT over WebSocket there",
         MqttConnectFailure.Refused =>
-            $"The broker refused the connection: {error.ReasonCode} (0x{(int)(error.ReasonCode ?? 0):X2}).",
-        _ => "The connection failed for a reason this hub cannot tell apart; see the details below.",
+            $"the broker refused the connection: {error.ReasonCode} (0x{(int)(error.ReasonCode ?? 0):X2})",
+        _ => "the connection failed for a reason this hub cannot tell apart; see the details below",
     };
 
-    private static string Sanitize(string value)
+    private static string ClientIdPart(string value)
     {
         var builder = new StringBuilder(value.Length);
         foreach (var c in value)

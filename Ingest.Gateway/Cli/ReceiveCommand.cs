@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Ingest.Gateway.Receiving;
 using Ingest.Pipeline.Publishing.Mqtt;
@@ -29,70 +30,66 @@ internal static class ReceiveCommand
 
     private static readonly TimeSpan s_logInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>Exit code: Ctrl+C before the connection was made (afterwards Ctrl+C is a clean stop with exit code 0).</summary>
+    public const int Interrupted = ExitCodes.Interrupted;
+
+    /// <summary>
+    /// Longest --duration and --until-idle: 24 days, just under what a .NET timer holds (2^31 − 1 ms ≈ 24.8 days). An
+    /// intake meant to run longer runs as a service without them.
+    /// </summary>
+    public static readonly TimeSpan MaximumRunTime = TimeSpan.FromDays(24);
+
+    /// <summary>Longest session expiry: the MQTT 5 Four Byte Integer's maximum, which means "never expires" [MQTT-3.1.2.11.2].</summary>
+    public const uint MaximumSessionExpirySeconds = uint.MaxValue;
+
     public static Command Create()
     {
-        var brokerOption = new Option<string>("--broker") { Description = "Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP)", Required = true };
-        var outOption = new Option<DirectoryInfo>("--out") { Description = "Folder for the Parquet partitions, staging, quarantine, ledger and report", Required = true };
+        var broker = BrokerOptions.Create("Broker address, e.g. mqtts://broker.example.org:8883 (mqtt:// for plain TCP; wss://host/mqtt or ws:// when only web ports are open)");
+        var outOption = new Option<string>("--out") { Description = "Folder for the Parquet partitions, staging, quarantine, ledger and report (created when missing)", Required = true };
         var groupOption = new Option<string>("--group") { Description = "Shared subscription group: receivers in one group split the batches", DefaultValueFactory = _ => ReceiverOptions.DefaultGroup };
         var studyOption = new Option<string?>("--study") { Description = "Receive only this study's batches (default: every study)" };
         var clientIdOption = new Option<string?>("--client-id") { Description = "MQTT client id; give each receiver its own and keep it across restarts (default wi-recv-<host>-<group>)" };
-        var userOption = new Option<string?>("--username") { Description = "User name for the broker" };
-        var passwordOption = new Option<string?>("--password") { Description = "Password for the broker (or set WEARABLE_MQTT_PASSWORD)" };
-        var caOption = new Option<FileInfo?>("--ca-file") { Description = "PEM file with the certificate authority that signed the broker's certificate" };
-        var certOption = new Option<FileInfo?>("--cert-file") { Description = "PEM client certificate (mutual TLS)" };
-        var keyOption = new Option<FileInfo?>("--key-file") { Description = "PEM private key of the client certificate" };
-        var pinOption = new Option<string[]>("--pin-sha256") { Description = "Expected SHA-256 of the broker's public key (hex or base64); may be repeated", AllowMultipleArgumentsPerToken = true };
-        var serverNameOption = new Option<string?>("--tls-server-name") { Description = "Name expected on the broker's certificate, if different from the host" };
-        var versionOption = new Option<string>("--mqtt-version") { Description = "5 (falls back to 3.1.1 when the broker needs it) or 3.1.1", DefaultValueFactory = _ => "5" };
-        versionOption.AcceptOnlyFromAmong("5", "3.1.1");
-        var receiveMaximumOption = new Option<int>("--receive-maximum") { Description = "Batches in hand before acknowledging (MQTT 5 Receive Maximum)", DefaultValueFactory = _ => ReceiverOptions.DefaultReceiveMaximum };
-        var sessionOption = new Option<uint>("--session-expiry") { Description = "Seconds the broker keeps this receiver's session (and queues its share) while it is away; 0 for none", DefaultValueFactory = _ => ReceiverOptions.DefaultSessionExpirySeconds };
-        var durationOption = new Option<double?>("--duration") { Description = "Stop after this many seconds" };
-        var idleOption = new Option<double?>("--until-idle") { Description = "Stop when no message arrived for this many seconds" };
+        var receiveMaximumOption = BrokerOptions.WholeNumber("--receive-maximum", "Batches in hand before acknowledging (MQTT 5 Receive Maximum)",
+            1, ushort.MaxValue, ReceiverOptions.DefaultReceiveMaximum);
+        var sessionOption = BrokerOptions.WholeNumber("--session-expiry",
+            "Seconds the broker keeps this receiver's session (and queues its share) while it is away; 0 for none", 0, MaximumSessionExpirySeconds,
+            ReceiverOptions.DefaultSessionExpirySeconds);
+        var durationOption = BrokerOptions.Seconds("--duration", "Stop after this many seconds", 0, MaximumRunTime.TotalSeconds, minimumExclusive: true);
+        var idleOption = BrokerOptions.Seconds("--until-idle", "Stop when no message arrived for this many seconds", 0, MaximumRunTime.TotalSeconds, minimumExclusive: true);
         var formatOption = new Option<string>("--format") { Description = "The final report on standard output: text (people) or json (machines; the same as DIR/report.json)", DefaultValueFactory = _ => "text" };
         formatOption.AcceptOnlyFromAmong("text", "json");
 
         var receive = new Command("receive", "Receive hubs' batches from the broker (shared subscription), verify them and land them as Parquet partitions for data engineers.")
         {
-            brokerOption, outOption, groupOption, studyOption, clientIdOption, userOption, passwordOption, caOption, certOption, keyOption, pinOption,
-            serverNameOption, versionOption, receiveMaximumOption, sessionOption, durationOption, idleOption, formatOption,
+            outOption, groupOption, studyOption, clientIdOption, receiveMaximumOption, sessionOption, durationOption, idleOption, formatOption,
         };
+        foreach (var option in broker.All)
+        {
+            receive.Add(option);
+        }
+
         receive.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (!MqttBrokerUrl.TryParse(parseResult.GetRequiredValue(brokerOption), out var broker, out var addressError))
-            {
-                await error.WriteLineAsync("error: --broker " + addressError).ConfigureAwait(false);
-                return ExitCodes.UsageError;
-            }
-
-            if ((Positive(parseResult.GetValue(durationOption), "--duration") ?? Positive(parseResult.GetValue(idleOption), "--until-idle")) is { } timeError)
-            {
-                await error.WriteLineAsync("error: " + timeError).ConfigureAwait(false);
-                return ExitCodes.UsageError;
-            }
-
-            var group = parseResult.GetRequiredValue(groupOption);
             ReceiverOptions options;
             try
             {
+                var settings = broker.Read(parseResult);
+                var group = parseResult.GetRequiredValue(groupOption);
                 options = new ReceiverOptions
                 {
-                    Broker = broker,
-                    OutputDirectory = parseResult.GetRequiredValue(outOption).FullName,
+                    Broker = settings.Broker,
+                    OutputDirectory = RequireOutputFolder(parseResult.GetValue(outOption)),
                     ClientId = parseResult.GetValue(clientIdOption) ?? DefaultClientId(group),
                     Group = group,
                     Study = parseResult.GetValue(studyOption),
-                    UserName = parseResult.GetValue(userOption),
-                    Password = parseResult.GetValue(passwordOption) ?? Environment.GetEnvironmentVariable("WEARABLE_MQTT_PASSWORD"),
-                    Tls = broker.UsesTls
-                        ? MqttTlsSettings.FromFiles(parseResult.GetValue(caOption)?.FullName, parseResult.GetValue(certOption)?.FullName,
-                            parseResult.GetValue(keyOption)?.FullName, parseResult.GetValue(pinOption) ?? [], parseResult.GetValue(serverNameOption))
-                        : null,
-                    ProtocolVersion = parseResult.GetRequiredValue(versionOption) == "3.1.1" ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500,
-                    ReceiveMaximum = parseResult.GetValue(receiveMaximumOption),
-                    SessionExpirySeconds = parseResult.GetValue(sessionOption),
+                    UserName = settings.UserName,
+                    Password = settings.Password,
+                    Tls = settings.Tls,
+                    ProtocolVersion = settings.Version,
+                    ReceiveMaximum = (int)parseResult.GetValue(receiveMaximumOption),
+                    SessionExpirySeconds = (uint)parseResult.GetValue(sessionOption),
                 };
                 options.Validate();
             }
@@ -113,8 +110,8 @@ internal static class ReceiveCommand
     /// <summary><c>receive compact --out DIR [--before YYYY-MM-DD]</c>: one Parquet file per stream and closed day (docs/receiver.md).</summary>
     private static Command CreateCompact()
     {
-        var outOption = new Option<DirectoryInfo>("--out") { Description = "The receiver's output folder", Required = true };
-        var beforeOption = new Option<string?>("--before") { Description = "Compact days before this UTC date, YYYY-MM-DD (default: today, so every closed day)" };
+        var outOption = new Option<string>("--out") { Description = "The receiver's output folder (what receive --out wrote to)", Required = true };
+        var beforeOption = new Option<string?>("--before") { Description = "Compact days before this UTC date, YYYY-MM-DD, at most tomorrow (default: today, so every closed day)" };
         var compact = new Command("compact", "Merge the per-batch Parquet files of every closed day into one file per stream and day (duplicates dropped).")
         {
             outOption, beforeOption,
@@ -123,39 +120,115 @@ internal static class ReceiveCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            var before = DateOnly.FromDateTime(DateTime.UtcNow);
-            if (parseResult.GetValue(beforeOption) is { } text
-                && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out before))
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var before = today;
+            if (parseResult.GetValue(beforeOption) is { } text)
             {
-                await error.WriteLineAsync($"error: --before '{text}' is not a date; write it as YYYY-MM-DD").ConfigureAwait(false);
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out before))
+                {
+                    await error.WriteLineAsync($"error: --before {MqttOptionText.Quote(text)} is not a date; write it as YYYY-MM-DD, e.g. {today:yyyy-MM-dd}").ConfigureAwait(false);
+                    return ExitCodes.UsageError;
+                }
+
+                // No partition is dated after today (UTC), so a later date means the same as tomorrow: most likely a typo.
+                if (before > today.AddDays(1))
+                {
+                    await error.WriteLineAsync($"error: --before {before:yyyy-MM-dd} is in the future; give at most {today.AddDays(1):yyyy-MM-dd} (tomorrow, UTC: compacts today too), or leave it out for every closed day")
+                        .ConfigureAwait(false);
+                    return ExitCodes.UsageError;
+                }
+            }
+
+            var directory = parseResult.GetValue(outOption);
+            if (ProblemWithReceiverFolder(directory) is { } problem)
+            {
+                await error.WriteLineAsync("error: --out " + problem).ConfigureAwait(false);
                 return ExitCodes.UsageError;
             }
 
-            var directory = parseResult.GetRequiredValue(outOption).FullName;
             try
             {
-                var (written, removed) = await ParquetCompaction.CompactAsync(directory, before, cancellationToken).ConfigureAwait(false);
+                var (written, removed) = await ParquetCompaction.CompactAsync(directory!, before, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"Compacted days before {before:yyyy-MM-dd}: {written} file(s) written, {removed} per-batch file(s) merged into them.")).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"error: cannot compact {directory}: {ex.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: cannot compact {directory}: {ex.Message}; check the folder's free space and permissions (every input is kept until its merged file is written)").ConfigureAwait(false);
                 return LandingFailed;
             }
         });
         return compact;
     }
 
-    private static string? Positive(double? seconds, string option) =>
-        seconds is { } value && (!double.IsFinite(value) || value <= 0) ? $"{option} must be a positive number of seconds" : null;
+    /// <summary>
+    /// Checks --out of <c>receive</c>: a folder (created when missing), not a file. Throws <see cref="MqttOptionsException"/>
+    /// for shape errors; whether it can be written is found when the store opens it.
+    /// </summary>
+    private static string RequireOutputFolder(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new MqttOptionsException("--out", "is empty; give the folder to land batches in (it is created when missing)");
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new MqttOptionsException("--out", "contains a NUL character; give a plain path");
+        }
+
+        if (File.Exists(path))
+        {
+            throw new MqttOptionsException("--out", $"{MqttOptionText.Quote(path)} is a file; give a folder (it is created when missing)");
+        }
+
+        return Path.GetFullPath(path);
+    }
+
+    /// <summary>What is wrong with --out of <c>receive compact</c> (an existing folder that a receiver wrote to), or null.</summary>
+    private static string? ProblemWithReceiverFolder(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "is empty; give the folder receive --out wrote to";
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            return "contains a NUL character; give a plain path";
+        }
+
+        if (File.Exists(path))
+        {
+            return $"{MqttOptionText.Quote(path)} is a file; give the folder receive --out wrote to";
+        }
+
+        if (!Directory.Exists(path))
+        {
+            return $"{MqttOptionText.Quote(path)} does not exist; give the folder receive --out wrote to (relative paths start at {Environment.CurrentDirectory})";
+        }
+
+        if (!Directory.Exists(Path.Combine(path, ParquetLanding.Folder)) && !File.Exists(Path.Combine(path, BatchStore.LedgerFileName)))
+        {
+            return $"{MqttOptionText.Quote(path)} holds no received batches (no {ParquetLanding.Folder}/ folder or {BatchStore.LedgerFileName}); give the folder receive --out wrote to";
+        }
+
+        return null;
+    }
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
     private static string DefaultClientId(string group)
     {
-        var id = "wi-recv-" + Environment.MachineName.ToLowerInvariant() + "-" + group;
+        // Client ids allow only ASCII letters, digits, '-' and '_' [MQTT-3.1.3-5]; host names and groups may hold more.
+        var builder = new StringBuilder("wi-recv-");
+        foreach (var c in Environment.MachineName.ToLowerInvariant() + "-" + group)
+        {
+            builder.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-');
+        }
+
+        var id = builder.ToString();
         return id.Length <= MqttPublisherOptions.MaximumClientIdLength ? id : id[..MqttPublisherOptions.MaximumClientIdLength];
     }
 
@@ -169,8 +242,10 @@ internal static class ReceiveCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"error: --out {options.OutputDirectory} cannot be used: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.UsageError;
+            // Checked before connecting: nothing was received, so nothing is left with the broker that should not be.
+            await error.WriteLineAsync($"error: --out {MqttOptionText.Quote(options.OutputDirectory)} cannot be written: {ex.Message.TrimEnd('.')}; choose a folder this user can create and write")
+                .ConfigureAwait(false);
+            return LandingFailed;
         }
 
         if (store.RecoveredOnOpen > 0)
@@ -185,18 +260,22 @@ internal static class ReceiveCommand
 
         var receiver = new BatchReceiver(options, store);
         await using var _ = receiver.ConfigureAwait(false);
+        await output.WriteLineAsync($"Connecting to {options.Broker} …").ConfigureAwait(false);
         try
         {
             await receiver.ConnectAsync(stop.Token).ConfigureAwait(false);
         }
+        catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or MqttConnectException)
+        {
+            // Ctrl+C (or SIGTERM) before the connection was made: nothing was received, so there is nothing to report.
+            await error.WriteLineAsync($"error: interrupted before the connection to {options.Broker} was made; nothing was received").ConfigureAwait(false);
+            return Interrupted;
+        }
         catch (MqttConnectException ex)
         {
-            await error.WriteLineAsync($"error: cannot connect to {options.Broker}: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: cannot connect to {options.Broker}: {BrokerCheckCommand.Explain(ex, options.Broker, options.Tls)}").ConfigureAwait(false);
+            await error.WriteLineAsync("  details: " + ex.Message).ConfigureAwait(false);
             return ConnectFailed;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
         }
 
         await output.WriteLineAsync($"Receiving {options.TopicFilter} from {options.Broker} as {options.ClientId} (MQTT {(receiver.ProtocolVersion == MqttProtocolVersion.V500 ? "5" : "3.1.1")}) into {options.OutputDirectory}")

@@ -518,7 +518,7 @@ internal static class GatewayConfiguration
                 {
                     if (root[key] is not null || List(key) is not null)
                     {
-                        throw Bad(key, "it has no effect without a broker: set Broker:Url (--broker) too, or remove it");
+                        throw BadBroker(key, "it has no effect without a broker: set Broker:Url (--broker) too, or remove it");
                     }
                 }
 
@@ -527,7 +527,7 @@ internal static class GatewayConfiguration
 
             if (!MqttBrokerUrl.TryParse(url, out var broker, out var error))
             {
-                throw Bad("Broker:Url", error);
+                throw BadBroker("Broker:Url", error);
             }
 
             MqttTlsSettings? tls = null;
@@ -539,8 +539,7 @@ internal static class GatewayConfiguration
                 }
                 catch (MqttOptionsException ex)
                 {
-                    var key = tlsKeys.FirstOrDefault(k => root[k] is not null || List(k) is not null) ?? "Broker:CaFile";
-                    throw new CliException($"{key} ({Source(key)}): {ex.Message}");
+                    throw BrokerProblem(ex);
                 }
             }
             else
@@ -549,7 +548,7 @@ internal static class GatewayConfiguration
                 {
                     if (root[key] is not null || List(key) is not null)
                     {
-                        throw Bad(key, $"{broker} is not encrypted: use mqtts:// or wss:// in Broker:Url for TLS, or remove it");
+                        throw BadBroker(key, $"{broker} is not encrypted: use mqtts:// or wss:// in Broker:Url for TLS, or remove it");
                     }
                 }
             }
@@ -557,13 +556,13 @@ internal static class GatewayConfiguration
             var version = String("Broker:MqttVersion") ?? "5";
             if (version is not ("5" or "3.1.1"))
             {
-                throw Bad("Broker:MqttVersion", "use 5 (falls back to 3.1.1 when the broker needs it) or 3.1.1");
+                throw BadBroker("Broker:MqttVersion", "use 5 (falls back to 3.1.1 when the broker needs it) or 3.1.1");
             }
 
             var connectTimeout = Duration("Broker:ConnectTimeout") ?? MqttPublisherOptions.DefaultConnectTimeout;
-            if (connectTimeout < TimeSpan.FromSeconds(1) || connectTimeout > TimeSpan.FromMinutes(5))
+            if (connectTimeout < MqttPublisherOptions.MinimumConnectTimeout || connectTimeout > MqttPublisherOptions.MaximumConnectTimeout)
             {
-                throw Bad("Broker:ConnectTimeout", "set it from 1s to 5m");
+                throw BadBroker("Broker:ConnectTimeout", $"set it from {ValueText.Duration(MqttPublisherOptions.MinimumConnectTimeout)} to {ValueText.Duration(MqttPublisherOptions.MaximumConnectTimeout)}");
             }
 
             var options = new MqttPublisherOptions
@@ -583,11 +582,46 @@ internal static class GatewayConfiguration
             }
             catch (MqttOptionsException ex)
             {
-                var key = ex.Message.Contains("password", StringComparison.OrdinalIgnoreCase) ? "Broker:Password" : "Broker:Url";
-                throw new CliException($"{key} ({Source(key)}): {ex.Message}");
+                throw BrokerProblem(ex);
             }
 
             return options;
+        }
+
+        /// <summary>The Broker:* key (or Hub:Id) behind each option the MQTT layer names in its messages.</summary>
+        private static readonly Dictionary<string, string> s_brokerKeyOfOption = new(StringComparer.Ordinal)
+        {
+            ["--broker"] = "Broker:Url", ["--username"] = "Broker:Username", ["--password"] = "Broker:Password",
+            ["--ca-file"] = "Broker:CaFile", ["--cert-file"] = "Broker:CertFile", ["--key-file"] = "Broker:KeyFile",
+            ["--pin-sha256"] = "Broker:PinSha256", ["--tls-server-name"] = "Broker:TlsServerName",
+            // The client id is "wi-" + the hub id: a hub id MQTT cannot carry is the hub id's problem.
+            ["--client-id"] = "Hub:Id",
+        };
+
+        /// <summary>An MQTT-layer problem as a configuration error: the key, where its value came from, what to change.</summary>
+        private CliException BrokerProblem(MqttOptionsException ex)
+        {
+            if (ex.Setting is { } setting && ex.Problem is { } problem && s_brokerKeyOfOption.TryGetValue(setting, out var key))
+            {
+                var detail = key == "Hub:Id" ? "it becomes the MQTT client id: " + problem : problem;
+                return new CliException($"{key} ({Source(key)}): {detail}");
+            }
+
+            return new CliException($"Broker:Url ({Source("Broker:Url")}): {ex.Message}");
+        }
+
+        /// <summary>
+        /// As <see cref="Bad"/>, for Broker:* keys: a password is never shown, nor a URL that holds credentials, and
+        /// long values are quoted in part.
+        /// </summary>
+        private CliException BadBroker(string key, string change)
+        {
+            var written = root[key] ?? string.Join(",", List(key) ?? []);
+            var shown = key == "Broker:Password" || (key == "Broker:Url" && written.Contains('@', StringComparison.Ordinal))
+                ? "(not shown)"
+                : MqttOptionText.Quote(written);
+            var source = root[key] is null && List(key) is not null ? Source(key + ":0") : Source(key);
+            return new CliException($"{key} is {shown} ({source}); {change}");
         }
 
         private string? String(string key) => root[key] is { } value && value.Trim().Length > 0 ? value.Trim() : null;

@@ -67,27 +67,37 @@ internal sealed record ReceiverOptions
     {
         if (BatchAddress.ProblemWithLevel(Group) is { } groupProblem)
         {
-            throw new MqttOptionsException($"--group '{Group}' {groupProblem}");
+            throw new MqttOptionsException("--group", $"{MqttOptionText.Quote(Group ?? string.Empty)} {groupProblem}");
         }
 
         if (Study is not null && BatchAddress.ProblemWithLevel(Study) is { } studyProblem)
         {
-            throw new MqttOptionsException($"--study '{Study}' {studyProblem}");
+            throw new MqttOptionsException("--study", $"{MqttOptionText.Quote(Study)} {studyProblem}");
         }
 
-        if (string.IsNullOrEmpty(ClientId) || ClientId.Length > MqttPublisherOptions.MaximumClientIdLength)
+        if (MqttPublisherOptions.ProblemWithClientId(ClientId) is { } clientIdProblem)
         {
-            throw new MqttOptionsException($"--client-id must be 1 to {MqttPublisherOptions.MaximumClientIdLength} characters");
+            throw new MqttOptionsException("--client-id", clientIdProblem);
+        }
+
+        if (UserName is not null && MqttPublisherOptions.ProblemWithUserName(UserName) is { } userProblem)
+        {
+            throw new MqttOptionsException("--username", userProblem);
+        }
+
+        if (Password is not null && MqttPublisherOptions.ProblemWithPassword(Password) is { } passwordProblem)
+        {
+            throw new MqttOptionsException("--password", passwordProblem);
         }
 
         if (ReceiveMaximum is < 1 or > ushort.MaxValue)
         {
-            throw new MqttOptionsException($"--receive-maximum {ReceiveMaximum} must be 1 to {ushort.MaxValue} (MQTT 5 §3.1.2.11.3)");
+            throw new MqttOptionsException("--receive-maximum", $"{ReceiveMaximum} is out of range; give 1 to {ushort.MaxValue} (MQTT 5 §3.1.2.11.3)");
         }
 
         if (string.IsNullOrWhiteSpace(OutputDirectory))
         {
-            throw new MqttOptionsException("--out must name a folder");
+            throw new MqttOptionsException("--out", "is empty; give the folder to land batches in");
         }
 
         if (Broker.UsesTls != (Tls is not null))

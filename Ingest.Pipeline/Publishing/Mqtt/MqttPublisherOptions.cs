@@ -52,6 +52,18 @@ internal sealed record MqttPublisherOptions
     /// <summary>10 s: long enough for TLS on a slow uplink, short enough for a person running broker check.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Shortest connect timeout: 1 s; below it a TLS handshake over a home uplink fails for no fault of the broker.</summary>
+    public static readonly TimeSpan MinimumConnectTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest connect timeout: 5 min; a broker that takes longer to answer is down, and waiting hides it.</summary>
+    public static readonly TimeSpan MaximumConnectTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Longest publish timeout: 1 hour. Waiting longer for a PUBACK only keeps the batch from being republished (and
+    /// timers hold at most ~24.8 days anyway).
+    /// </summary>
+    public static readonly TimeSpan MaximumPublishTimeout = TimeSpan.FromHours(1);
+
     /// <summary>
     /// 30 s without PUBACK and a publish gives up with <see cref="PublishOutcome.TimedOut"/>: MQTTnet would wait forever;
     /// the spool republishes it.
@@ -129,9 +141,19 @@ internal sealed record MqttPublisherOptions
             throw new MqttOptionsException("no broker address given; write it like mqtts://broker.example.org:8883");
         }
 
-        if (string.IsNullOrEmpty(ClientId) || ClientId.Length > MaximumClientIdLength || !ClientId.All(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (ProblemWithClientId(ClientId) is { } clientIdProblem)
         {
-            throw new MqttOptionsException($"client id '{ClientId}' must be 1..{MaximumClientIdLength} characters of letters, digits, '-' and '_' so that every broker accepts it");
+            throw new MqttOptionsException("--client-id", clientIdProblem);
+        }
+
+        if (UserName is not null && ProblemWithUserName(UserName) is { } userProblem)
+        {
+            throw new MqttOptionsException("--username", userProblem);
+        }
+
+        if (Password is not null && ProblemWithPassword(Password) is { } passwordProblem)
+        {
+            throw new MqttOptionsException("--password", passwordProblem);
         }
 
         if (ProtocolVersion is not (MqttProtocolVersion.V500 or MqttProtocolVersion.V311))
@@ -174,14 +196,74 @@ internal sealed record MqttPublisherOptions
             throw new MqttOptionsException("connect and publish timeouts must be positive");
         }
 
+        if (ConnectTimeout > MaximumConnectTimeout || PublishTimeout > MaximumPublishTimeout)
+        {
+            throw new MqttOptionsException($"the connect timeout may be at most {MaximumConnectTimeout.TotalMinutes:0} min and the publish timeout at most {MaximumPublishTimeout.TotalHours:0} h");
+        }
+
         if (ReconnectMinimumDelay < TimeSpan.Zero || ReconnectMaximumDelay < ReconnectMinimumDelay)
         {
             throw new MqttOptionsException("reconnect delays must satisfy 0 <= minimum <= maximum");
         }
 
-        if (Will is not null && (string.IsNullOrEmpty(Will.Topic) || Will.Topic.AsSpan().IndexOfAny('+', '#') >= 0))
+        if (Will is not null && ProblemWithTopicName(Will.Topic) is { } willProblem)
         {
-            throw new MqttOptionsException($"Will topic '{Will.Topic}' must be a non-empty topic name without + or # wildcards");
+            throw new MqttOptionsException($"Will topic {willProblem}");
         }
+    }
+
+    /// <summary>
+    /// Returns null when <paramref name="clientId"/> is a Client Identifier every broker takes, else what is wrong (the
+    /// value quoted short): 1 to <see cref="MaximumClientIdLength"/> ASCII letters, digits, '-' and '_' [MQTT-3.1.3-5].
+    /// </summary>
+    public static string? ProblemWithClientId(string? clientId)
+    {
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return $"is empty; use 1 to {MaximumClientIdLength} letters, digits, '-' and '_'";
+        }
+
+        if (clientId.Length > MaximumClientIdLength || !clientId.All(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return $"{MqttOptionText.Quote(clientId)} must be 1 to {MaximumClientIdLength} characters of ASCII letters, digits, '-' and '_' so that every broker accepts it";
+        }
+
+        return null;
+    }
+
+    /// <summary>Returns null when <paramref name="userName"/> can be sent as the MQTT User Name, else what is wrong (value quoted short).</summary>
+    public static string? ProblemWithUserName(string userName)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        return MqttOptionText.ProblemWithString(userName) is { } problem ? $"{MqttOptionText.Quote(userName)} {problem}" : null;
+    }
+
+    /// <summary>
+    /// Returns null when <paramref name="password"/> can be sent (Binary Data of at most 65,535 bytes [MQTT-1.5.6], here
+    /// its UTF-8 bytes), else what is wrong. The password itself is never part of the answer.
+    /// </summary>
+    public static string? ProblemWithPassword(string password)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        return MqttOptionText.ProblemWithString(password) is { } problem ? $"(not shown) {problem}" : null;
+    }
+
+    /// <summary>
+    /// Returns null when <paramref name="topic"/> is a topic name a client may publish to, else what is wrong (value
+    /// quoted short): not empty [MQTT-4.7.3-1], no '+' or '#' wildcard [MQTT-3.3.2-2], a valid MQTT string [MQTT-4.7.3-2, 1.5.4].
+    /// </summary>
+    public static string? ProblemWithTopicName(string? topic)
+    {
+        if (string.IsNullOrEmpty(topic))
+        {
+            return "is empty; a topic name has at least one character, e.g. wearable-ingest/hubs/hub-1/status";
+        }
+
+        if (topic.AsSpan().IndexOfAny('+', '#') >= 0)
+        {
+            return $"{MqttOptionText.Quote(topic)} contains a wildcard ('+' or '#'), which only subscriptions may use; give one exact topic name";
+        }
+
+        return MqttOptionText.ProblemWithString(topic) is { } problem ? $"{MqttOptionText.Quote(topic)} {problem}" : null;
     }
 }
