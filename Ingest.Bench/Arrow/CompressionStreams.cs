@@ -78,7 +78,7 @@ public static class CompressionStreams
                 var decoder = new StreamDecoder(stream.CreateDecoder(), initialRows: 1024);
                 foreach (var capture in stream.Captures)
                 {
-                    using var reader = new StreamReader(capture.CapturePath);
+                    using var reader = File.OpenRead(capture.CapturePath);
                     foreach (var line in CaptureReader.Read(reader))
                     {
                         if (line.Error is null)

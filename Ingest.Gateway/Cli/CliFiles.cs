@@ -175,7 +175,7 @@ internal sealed class OutputFile : IDisposable
         }
         catch (IOException ex)
         {
-            throw new CliException($"{option} '{path}' cannot be created: {ex.Message}");
+            throw new CliException($"{option} '{path}' cannot be created ({ex.Message.TrimEnd('.')}); choose a file in a folder you can write to");
         }
     }
 

@@ -1,15 +1,20 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Output;
 
 namespace Ingest.Gateway.Cli;
 
-/// <summary><c>wearable-ingest decode</c>: decodes notifications from --hex or a capture file and prints the rows.</summary>
+/// <summary>
+/// <c>wearable-ingest decode</c>: decodes notifications from --hex or a capture file into rows (docs/decode-output.md).
+/// Rows go to standard output or --out, and nothing else does; rejected notifications and unreadable lines go one line
+/// each to standard error (or as JSON lines to --rejections), and the closing summary is the one <c>error:</c> line
+/// when any was rejected (exit 1). The capture is read in bounded memory (one line of at most
+/// ProfileLimits.MaxCaptureLineChars at a time); an over-long line is an unreadable line and reading continues; a
+/// binary file is refused as a whole (exit 2); a capture without notifications exits 1.
+/// </summary>
 internal static class DecodeCommand
 {
-    // A capture given on the command line may be a long recording; decoding streams it in bounded memory.
-    private const long MaxCaptureBytes = 1L << 30;
-
     public static Command Create()
     {
         var profile = new Option<string?>("--profile") { Description = "Profile folder, profile.json, or profile id (e.g. polar-h10)" };
@@ -21,45 +26,65 @@ internal static class DecodeCommand
         var capture = new Option<string?>("--capture") { Description = "Capture file: one hex notification per line, optionally after its receive time ('-' reads stdin)" };
         var format = new Option<string>("--format") { Description = "Output format: jsonl, csv, or arrow (an Arrow IPC file; needs --out)", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv", "arrow");
-        var output = new Option<string?>("--out") { Description = "Write rows to this file instead of standard output" };
+        var values = new Option<string>("--values")
+        {
+            Description = "jsonl/csv values: physical (stored × scale + offset, the unit in each key, e.g. rr_interval_s) or stored (the tracker's integers, plain names: the .expected.jsonl form)",
+            DefaultValueFactory = _ => "physical",
+        };
+        values.AcceptOnlyFromAmong("physical", "stored");
+        var output = new Option<string?>("--out") { Description = "Write rows to this file instead of standard output (written in full or not at all)" };
+        var rejections = new Option<string?>("--rejections") { Description = "Write rejected notifications and unreadable lines to this file as JSON lines instead of standard error" };
         var start = new Option<string?>("--start") { Description = "Receive time for untimed lines (ISO 8601 UTC); default 1970-01-01T00:00:00Z" };
-        var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles (default: ./firmware-profiles, else the shipped ones)" };
+        var profilesDir = new Option<string?>("--profiles-dir") { Description = "Folder of firmware profiles for a --profile id (default: ./firmware-profiles, else the shipped ones)" };
         var compression = CompressionOption.Create();
 
         var command = new Command("decode",
-            "Decode tracker notifications into rows (JSON lines or CSV). Rejected notifications are reported with their " +
-            "reason and the exit code is 1 when any was rejected. This is how a new tracker is added: capture, decode, compare.")
+            "Decode tracker notifications into rows (JSON lines, CSV or Arrow). Rows go to standard output or --out; " +
+            "rejected notifications go to standard error (or --rejections) and the exit code is 1 when any was rejected. " +
+            "This is how a new tracker is added: capture, decode, compare.")
         {
-            profile, stream, uuid, decoder, setting, hex, capture, format, output, start, profilesDir, compression,
+            profile, stream, uuid, decoder, setting, hex, capture, format, values, output, rejections, start, profilesDir, compression,
         };
 
-        command.SetAction(parse => CliRunner.Run(() => Execute(
+        command.SetAction(parse => CliRunner.Run(() => Execute(new Request(
             parse.GetValue(profile), parse.GetValue(stream), parse.GetValue(uuid), parse.GetValue(decoder),
             parse.GetValue(setting) ?? [], parse.GetValue(hex) ?? [], parse.GetValue(capture), parse.GetValue(format)!,
-            parse.GetValue(output), parse.GetValue(start), parse.GetValue(profilesDir), parse.GetValue(compression),
-            parse.GetResult(compression) is { Implicit: false })));
+            parse.GetValue(values)!, parse.GetResult(values) is { Implicit: false }, parse.GetValue(output), parse.GetValue(rejections),
+            parse.GetValue(start), parse.GetValue(profilesDir), parse.GetValue(compression), parse.GetResult(compression) is { Implicit: false }))));
         return command;
     }
 
-    private static int Execute(string? profile, string? streamId, string? uuid, string? decoderName, string[] settings,
-        string[] hex, string? capture, string format, string? outputPath, string? start, string? profilesDir,
-        string? compression, bool compressionGiven)
+    private sealed record Request(string? Profile, string? StreamId, string? Uuid, string? DecoderName, string[] Settings,
+        string[] Hex, string? Capture, string Format, string Values, bool ValuesGiven, string? Output, string? Rejections,
+        string? Start, string? ProfilesDir, string? Compression, bool CompressionGiven);
+
+    private static int Execute(Request request)
     {
-        var encoding = CompressionOption.Parse(compression);
-        if (compressionGiven && format != "arrow")
+        var encoding = CompressionOption.Parse(request.Compression);
+        if (request.CompressionGiven && request.Format != "arrow")
         {
-            throw new CliException($"--compression applies to --format arrow only (the format is {format})");
+            throw new CliException($"--compression applies to --format arrow only (the format is {request.Format}); leave it out or add --format arrow");
         }
 
-        if ((hex.Length == 0) == (capture is null))
+        if (request.ValuesGiven && request.Format == "arrow")
         {
-            throw new CliException("give the notifications with either --hex (repeatable) or --capture FILE");
+            throw new CliException("--values applies to --format jsonl and csv; an Arrow file keeps the stored values with each column's unit and scale in its field metadata");
+        }
+
+        if (request.Hex.Length > 0 && request.Capture is not null)
+        {
+            throw new CliException("--hex and --capture both give notifications; give one of them");
+        }
+
+        if (request.Hex.Length == 0 && request.Capture is null)
+        {
+            throw new CliException("give the notifications with either --hex (repeatable) or --capture FILE ('-' for standard input)");
         }
 
         long? startNs = null;
-        if (start is not null)
+        if (request.Start is not null)
         {
-            if (CaptureReader.TryParseTime(start, out var parsed) is { } problem)
+            if (CaptureReader.TryParseTime(request.Start, out var parsed) is { } problem)
             {
                 throw new CliException($"--start: {problem}");
             }
@@ -67,39 +92,98 @@ internal static class DecodeCommand
             startNs = parsed;
         }
 
-        if (format == "arrow" && outputPath is null)
+        var capture = request.Capture is null or "-" ? request.Capture : CliFiles.RequireInputFile("--capture", request.Capture);
+        if (request.Format == "arrow" && request.Output is null)
         {
             throw new CliException("--format arrow writes a binary Arrow IPC file: give it a path with --out FILE");
         }
 
-        var (decoder, label, description) = DecoderSelection.Select(profile, streamId, uuid, decoderName, settings, profilesDir);
-        var lines = hex.Length > 0 ? HexLines(hex, startNs) : CaptureLines(capture!, startNs);
+        var outputPath = request.Output is null ? null : CliFiles.RequireOutputFile("--out", request.Output, capture);
+        var rejectionsPath = request.Rejections is null
+            ? null
+            : CliFiles.RequireOutputFile("--rejections", request.Rejections, capture, outputPath);
 
-        Stream rowsStream = outputPath is null ? Console.OpenStandardOutput() : File.Create(outputPath);
+        // Everything the person gave is checked before any output is created.
+        var (decoder, label, description) = DecoderSelection.Select(request.Profile, request.StreamId, request.Uuid,
+            request.DecoderName, request.Settings, request.ProfilesDir);
+        var source = capture is null ? "--hex" : capture == "-" ? "standard input" : capture;
+        var rowValues = request.Values == "stored" ? RowValues.Stored : RowValues.Physical;
+
+        using var interrupt = new Interrupt();
+        using var rowsFile = outputPath is null ? null : OutputFile.Create("--out", outputPath);
+        using var rejectionsFile = rejectionsPath is null ? null : OutputFile.Create("--rejections", rejectionsPath);
+        using var standardOutput = rowsFile is null ? Console.OpenStandardOutput() : null;
+        var rowsStream = rowsFile?.Stream ?? standardOutput!;
+
         CaptureDecodeSummary summary;
-        using (IRowOutput rows = format switch
-               {
-                   "csv" => new CsvRowOutput(new StreamWriter(rowsStream), Console.Error, ownsRows: true),
-                   "arrow" => new ArrowFileRowOutput(rowsStream, Console.Error, decoder.Schema, description, encoding),
-                   _ => new JsonLinesRowOutput(rowsStream, ownsStream: true),
-               })
+        using (var captureStream = capture is null ? null : capture == "-" ? Console.OpenStandardInput() : OpenCapture(capture))
+        using (var rejectionOutput = rejectionsFile is null ? null : new JsonLinesRejectionOutput(rejectionsFile.Stream, ownsStream: false))
         {
-            summary = CaptureDecoding.Run(decoder, lines, rows);
+            var lines = captureStream is null ? HexLines(request.Hex, startNs) : CaptureReader.Read(captureStream, startNs);
+            using IRowOutput rows = request.Format switch
+            {
+                "csv" => new CsvRowOutput(new StreamWriter(rowsStream, leaveOpen: true), ownsRows: true, rowValues),
+                "arrow" => new ArrowFileRowOutput(rowsStream, decoder.Schema, description, encoding, leaveOpen: true),
+                _ => new JsonLinesRowOutput(rowsStream, ownsStream: false, rowValues),
+            };
+            try
+            {
+                summary = CaptureDecoding.Run(decoder, interrupt.Until(lines), rows,
+                    (IRejectionOutput?)rejectionOutput ?? new TextRejectionOutput(Console.Error, source));
+            }
+            catch (CaptureFormatException ex)
+            {
+                throw new CliException($"--capture '{InputText.Printable(source)}' {ex.Message}; give a text file of hex notifications, one per line");
+            }
         }
 
-        foreach (var problem in summary.UnreadableLines)
+        if (interrupt.Requested)
         {
-            Console.Error.WriteLine($"{capture ?? "--hex"}: {problem}");
+            Console.Error.WriteLine($"error: interrupted (Ctrl+C) after {summary.Frames} notification(s); {(outputPath is null ? "the rows above are incomplete" : $"--out '{outputPath}' was not written")}");
+            return ExitCodes.Interrupted;
         }
 
-        var verdict = $"{label}: {summary.Frames} notification(s), {summary.Rows} row(s), {summary.Rejected} rejected" +
-            (summary.UnreadableLines.Count > 0 ? $", {summary.UnreadableLines.Count} unreadable line(s)" : "");
-        if (outputPath is not null || !summary.AllDecoded)
+        if (summary.Frames == 0 && summary.Unreadable == 0)
         {
-            Console.Error.WriteLine(verdict);
+            Console.Error.WriteLine($"error: {InputText.Printable(source)} has no notifications (only blank or comment lines); a capture has one hex notification per line, e.g. 16 48 00 04");
+            return ExitCodes.InputRejected;
         }
 
-        return summary.AllDecoded ? ExitCodes.Success : ExitCodes.InputRejected;
+        if (summary.Frames == 0)
+        {
+            Console.Error.WriteLine($"error: {InputText.Printable(source)} has no notifications: all {summary.Unreadable} line(s) are unreadable (see above); fix them, see firmware-profiles/README.md \"Capture files\"");
+            return ExitCodes.InputRejected;
+        }
+
+        rowsFile?.Commit();
+        rejectionsFile?.Commit();
+        var totals = $"{label}: {summary.Frames} notification(s), {summary.Rows} row(s), {summary.Rejected} rejected" +
+            (summary.Unreadable > 0 ? $", {summary.Unreadable} unreadable line(s)" : "");
+        if (!summary.AllDecoded)
+        {
+            var where = rejectionsPath is null ? "listed above" : $"in {rejectionsPath}";
+            Console.Error.WriteLine($"error: {InputText.Printable(source)}: not every notification decoded ({totals}); the rejected and unreadable lines are {where}");
+            return ExitCodes.InputRejected;
+        }
+
+        if (outputPath is not null)
+        {
+            Console.Error.WriteLine($"{totals} → {outputPath}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static FileStream OpenCapture(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BoundedLineReader.ReadBufferBytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--capture '{path}' cannot be read: {ex.Message}");
+        }
     }
 
     private static IEnumerable<CaptureLine> HexLines(string[] hex, long? startNs)
@@ -113,28 +197,39 @@ internal static class DecodeCommand
         }
     }
 
-    private static IEnumerable<CaptureLine> CaptureLines(string path, long? startNs)
+    /// <summary>
+    /// Ctrl+C stops the decode after the current line, so --out is left as it was (never half written) and the
+    /// command says so; a second Ctrl+C ends the process at once (e.g. while waiting for standard input).
+    /// </summary>
+    private sealed class Interrupt : IDisposable
     {
-        // Checked here, before any output file is created, not when the lines are first enumerated.
-        if (path != "-" && !File.Exists(path))
+        private readonly PosixSignalRegistration _registration;
+        private volatile bool _requested;
+
+        public Interrupt()
         {
-            throw new CliException($"--capture '{path}' does not exist");
+            _registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = !_requested;
+                _requested = true;
+            });
         }
 
-        if (path != "-" && new FileInfo(path).Length > MaxCaptureBytes)
+        public bool Requested => _requested;
+
+        public IEnumerable<CaptureLine> Until(IEnumerable<CaptureLine> lines)
         {
-            throw new CliException($"--capture '{path}' is larger than {MaxCaptureBytes} bytes; split it");
+            foreach (var line in lines)
+            {
+                if (_requested)
+                {
+                    yield break;
+                }
+
+                yield return line;
+            }
         }
 
-        return ReadCapture(path, startNs);
-    }
-
-    private static IEnumerable<CaptureLine> ReadCapture(string path, long? startNs)
-    {
-        using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
-        foreach (var line in CaptureReader.Read(reader, startNs))
-        {
-            yield return line;
-        }
+        public void Dispose() => _registration.Dispose();
     }
 }

@@ -1,6 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ingest.Pipeline.Batching;
+using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Decoding;
 using Ingest.Pipeline.Profiles;
 
@@ -21,9 +23,28 @@ internal static class DecoderSelection
             throw new CliException("say what to decode with exactly one of --profile (with --stream), --uuid or --decoder");
         }
 
+        if (profile is null && streamId is not null)
+        {
+            throw new CliException("--stream names a stream of a profile: it goes with --profile, not with --uuid or --decoder");
+        }
+
+        if (profile is null && profilesDirectory is not null)
+        {
+            throw new CliException("--profiles-dir is where a --profile id is looked up: it goes with --profile, not with --uuid or --decoder");
+        }
+
         if (profile is not null)
         {
-            var loaded = ProfileLoader.Load(ResolveProfile(profile, profilesDirectory));
+            FirmwareProfile loaded;
+            try
+            {
+                loaded = ProfileLoader.Load(ResolveProfile(profile, profilesDirectory));
+            }
+            catch (ProfileException ex)
+            {
+                throw new CliException($"--profile '{InputText.Printable(profile)}' is not a usable firmware profile: {InputText.Printable(ex.Message)}; see firmware-profiles/README.md");
+            }
+
             StreamDefinition stream;
             if (streamId is null)
             {
@@ -37,17 +58,12 @@ internal static class DecoderSelection
             else
             {
                 stream = loaded.FindStream(streamId)
-                    ?? throw new CliException($"profile '{loaded.Id}' has no stream '{streamId}'; it has: {string.Join(", ", loaded.Streams.Select(s => s.Id))}");
+                    ?? throw new CliException($"profile '{loaded.Id}' has no stream '{InputText.Printable(streamId)}'; it has: {string.Join(", ", loaded.Streams.Select(s => s.Id))}");
             }
 
             var merged = Merge(stream.Settings, settings);
             return (stream.Decoder.Create(merged), $"{loaded.Id}/{stream.Id} ({stream.Decoder.Name})",
-                new StreamDescription(loaded.Id, loaded.Version, stream.Decoder.Name));
-        }
-
-        if (streamId is not null)
-        {
-            throw new CliException("--stream goes with --profile");
+                new StreamDescription(loaded.Id, loaded.Version, stream.Decoder.Name) { StreamId = stream.Id });
         }
 
         IDecoderFactory factory;
@@ -55,7 +71,7 @@ internal static class DecoderSelection
         {
             if (!BleUuid.TryNormalize(uuid, out var canonical))
             {
-                throw new CliException($"--uuid '{uuid}' is not a Bluetooth UUID (e.g. 2a37 or a full 128-bit UUID)");
+                throw new CliException($"--uuid '{InputText.Printable(uuid)}' is not a Bluetooth UUID (e.g. 2a37 or a full 128-bit UUID)");
             }
 
             if (!BuiltInDecoders.TryGetForCharacteristic(canonical, out factory))
@@ -66,16 +82,69 @@ internal static class DecoderSelection
         }
         else if (!BuiltInDecoders.TryGet(decoderName!, out factory))
         {
-            throw new CliException($"unknown decoder '{decoderName}'; known: {BuiltInDecoders.Names}");
+            throw new CliException($"unknown decoder '{InputText.Printable(decoderName!)}'; known: {BuiltInDecoders.Names}");
         }
 
-        return (factory.Create(Merge(DecoderSettings.Empty(), settings)), factory.Name, new StreamDescription(factory.Name, "", factory.Name));
+        // No profile: the built-in decoder of this program is what defines the columns, so its version is the version.
+        return (factory.Create(Merge(DecoderSettings.Empty(), settings)), factory.Name,
+            new StreamDescription(factory.Name, BuiltInVersion, factory.Name) { StreamId = factory.Name });
     }
+
+    /// <summary>The profile version recorded for a decode without a profile: "built-in" and the program's version.</summary>
+    public static string BuiltInVersion { get; } =
+        "built-in " + (typeof(BuiltInDecoders).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? typeof(BuiltInDecoders).Assembly.GetName().Version?.ToString(3) ?? "0");
 
     /// <summary>A profile folder, a profile.json path, or a profile id found in the profiles folder.</summary>
     public static string ResolveProfile(string profile, string? profilesDirectory)
     {
-        return ProfileLocator.Find(profile, profilesDirectory) ?? throw new CliException($"--profile '{profile}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}");
+        if (string.IsNullOrWhiteSpace(profile))
+        {
+            throw new CliException("--profile is empty; give a profile folder, its profile.json, or a profile id (see: profiles list)");
+        }
+
+        if (profilesDirectory is not null)
+        {
+            if (string.IsNullOrWhiteSpace(profilesDirectory))
+            {
+                throw new CliException("--profiles-dir is empty; give the folder of firmware profiles, or leave it out");
+            }
+
+            if (File.Exists(profilesDirectory))
+            {
+                throw new CliException($"--profiles-dir '{InputText.Printable(profilesDirectory)}' is a file; give the folder that holds the profile folders");
+            }
+
+            if (!Directory.Exists(profilesDirectory))
+            {
+                throw new CliException($"--profiles-dir '{InputText.Printable(profilesDirectory)}' does not exist; check the path or leave it out");
+            }
+        }
+
+        // Only a plain id is looked up in the profiles folder: "../x" or "a/b" is a path that does not exist.
+        return ProfileLocator.Find(profile, profilesDirectory) ?? throw new CliException($"--profiles-dir '{InputText.Printable(profilesDirectory)}' is a file; give the folder that holds the profile folders");
+            }
+
+            if (!Directory.Exists(profilesDirectory))
+            {
+                throw new CliException($"--profiles-dir '{InputText.Printable(profilesDirectory)}' does not exist; check the path or leave it out");
+            }
+        }
+
+        if (Directory.Exists(profile) || File.Exists(profile))
+        {
+            return profile;
+        }
+
+        // Only a plain id is looked up in the profiles folder: "../x" or "a/b" is a path that does not exist.
+        var isId = profile.IndexOfAny(['/', '\\']) < 0 && profile is not "." and not "..";
+        var byId = isId ? Path.Combine(ProfileLoader.ResolveDirectory(profilesDirectory), profile) : null;
+        if (byId is not null && Directory.Exists(byId))
+        {
+            return byId;
+        }
+
+        throw new CliException($"--profile '{InputText.Printable(profile)}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}; see: wearable-ingest profiles list");
     }
 
     private static DecoderSettings Merge(DecoderSettings baseSettings, IReadOnlyList<string> overrides)
@@ -91,9 +160,9 @@ internal static class DecoderSelection
         foreach (var text in overrides)
         {
             var equals = text.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
+            if (equals <= 0 || string.IsNullOrWhiteSpace(text[..equals]))
             {
-                throw new CliException($"--setting '{text}' must be key=value, e.g. --setting sampleRateHz=130");
+                throw new CliException($"--setting '{InputText.Printable(text)}' must be key=value, e.g. --setting sampleRateHz=130");
             }
 
             var key = text[..equals];

@@ -130,13 +130,31 @@ public sealed partial class ArrowBatchEncoder : IDisposable
         return metadata;
     }
 
-    /// <summary>The Arrow schema of a file or stream of many batches: provenance only, no per-batch identity. Built once.</summary>
-    public Schema FileSchema() => _fileSchema ??= new Schema(_fields,
-    [
-        new(BatchMetadataKeys.ProfileId, _description.ProfileId),
-        new(BatchMetadataKeys.ProfileVersion, _description.ProfileVersion),
-        new(BatchMetadataKeys.Decoder, _description.Decoder),
-    ]);
+    /// <summary>
+    /// The Arrow schema of a file or stream of many batches: provenance (profile, version, decoder, stream id, and the
+    /// origin when known), no per-batch identity. Built once.
+    /// </summary>
+    public Schema FileSchema() => _fileSchema ??= new Schema(_fields, FileMetadata(_description));
+
+    private static List<KeyValuePair<string, string>> FileMetadata(StreamDescription description)
+    {
+        List<KeyValuePair<string, string>> metadata =
+        [
+            new(BatchMetadataKeys.ProfileId, description.ProfileId),
+            new(BatchMetadataKeys.ProfileVersion, description.ProfileVersion),
+            new(BatchMetadataKeys.Decoder, description.Decoder),
+        ];
+        if (description.Origin is { } origin)
+        {
+            metadata.AddRange(OriginMetadata(origin));
+        }
+        else if (description.StreamId is { } streamId)
+        {
+            metadata.Add(new(BatchMetadataKeys.StreamId, streamId));
+        }
+
+        return metadata;
+    }
 
     /// <summary>
     /// Writes <paramref name="columns"/>' committed rows as one complete IPC stream (schema, one record batch, end

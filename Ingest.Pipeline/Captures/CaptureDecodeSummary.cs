@@ -3,6 +3,9 @@ namespace Ingest.Pipeline.Captures;
 /// <summary>Totals of decoding one capture.</summary>
 public sealed class CaptureDecodeSummary
 {
+    /// <summary>Unreadable lines whose message is kept in <see cref="UnreadableLines"/>; the rest are only counted.</summary>
+    public const int MaxKeptUnreadableLines = 100;
+
     /// <summary>Notifications read from the capture.</summary>
     public int Frames { get; internal set; }
 
@@ -12,7 +15,10 @@ public sealed class CaptureDecodeSummary
     /// <summary>Rows produced.</summary>
     public long Rows { get; internal set; }
 
-    /// <summary>Lines that were not readable as a notification (each with its line number and reason).</summary>
+    /// <summary>Lines that were not readable as a notification.</summary>
+    public int Unreadable { get; private set; }
+
+    /// <summary>The first <see cref="MaxKeptUnreadableLines"/> unreadable lines, each with its line number and reason.</summary>
     public List<string> UnreadableLines { get; } = [];
 
     /// <summary>Adds <paramref name="other"/>'s totals to this one.</summary>
@@ -22,9 +28,20 @@ public sealed class CaptureDecodeSummary
         Frames += other.Frames;
         Rejected += other.Rejected;
         Rows += other.Rows;
-        UnreadableLines.AddRange(other.UnreadableLines);
+        Unreadable += other.Unreadable;
+        UnreadableLines.AddRange(other.UnreadableLines.Take(MaxKeptUnreadableLines - UnreadableLines.Count));
     }
 
     /// <summary>True when every line was read and every notification decoded.</summary>
-    public bool AllDecoded => Rejected == 0 && UnreadableLines.Count == 0;
+    public bool AllDecoded => Rejected == 0 && Unreadable == 0;
+
+    /// <summary>Counts an unreadable line (its message is kept while fewer than the limit are).</summary>
+    internal void AddUnreadable(string message)
+    {
+        Unreadable++;
+        if (UnreadableLines.Count < MaxKeptUnreadableLines)
+        {
+            UnreadableLines.Add(message);
+        }
+    }
 }

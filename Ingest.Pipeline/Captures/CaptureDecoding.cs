@@ -4,8 +4,10 @@ using Ingest.Pipeline.Output;
 namespace Ingest.Pipeline.Captures;
 
 /// <summary>
-/// Decodes capture lines through a <see cref="StreamDecoder"/> (the same path live notifications take) and writes
-/// rows and rejections to an <see cref="IRowOutput"/>. This is <c>wearable-ingest decode</c> and the capture tests.
+/// Decodes capture lines through a <see cref="StreamDecoder"/> (the same path live notifications take), writes rows to
+/// an <see cref="IRowOutput"/> and rejected notifications and unreadable lines, as they occur, to an
+/// <see cref="IRejectionOutput"/>: the rows stay a clean table. This is <c>wearable-ingest decode</c> and the
+/// capture tests.
 /// </summary>
 public static class CaptureDecoding
 {
@@ -14,18 +16,21 @@ public static class CaptureDecoding
     private const int FlushRows = 64 * 1024;
 
     /// <summary>Decodes <paramref name="lines"/> with <paramref name="decoder"/> into <paramref name="output"/>.</summary>
-    public static CaptureDecodeSummary Run(IFrameDecoder decoder, IEnumerable<CaptureLine> lines, IRowOutput output)
+    /// <exception cref="CaptureFormatException">The capture turned out to be binary (thrown by the line reader).</exception>
+    public static CaptureDecodeSummary Run(IFrameDecoder decoder, IEnumerable<CaptureLine> lines, IRowOutput output, IRejectionOutput rejections)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(rejections);
         var stream = new StreamDecoder(decoder);
         var summary = new CaptureDecodeSummary();
         foreach (var line in lines)
         {
             if (line.Error is not null)
             {
-                summary.UnreadableLines.Add($"line {line.LineNumber}: {line.Error}");
+                summary.AddUnreadable($"line {line.LineNumber}: {line.Error}");
+                rejections.WriteUnreadable(line.LineNumber, line.Error);
                 continue;
             }
 
@@ -45,7 +50,7 @@ public static class CaptureDecoding
             else
             {
                 summary.Rejected++;
-                output.WriteRejected(line.LineNumber, result.Reason, result.Detail ?? "", line.Frame);
+                rejections.WriteRejected(line.LineNumber, result.Reason, result.Detail ?? "", line.Frame);
             }
         }
 

@@ -1,10 +1,14 @@
 using System.Globalization;
+using Ingest.Pipeline.Profiles;
 
 namespace Ingest.Pipeline.Captures;
 
 /// <summary>
 /// Reads capture files (firmware-profiles/README.md "Capture files"): one notification per line as hex bytes,
-/// optionally preceded by the receive time. A bad line is returned with its error; the lines after it are still read.
+/// optionally preceded by the receive time. A bad line, including one longer than
+/// <see cref="ProfileLimits.MaxCaptureLineChars"/>, is returned with its error and the lines after it are still read;
+/// a binary file is refused as a whole (<see cref="CaptureFormatException"/>). Memory is bounded by the line limit
+/// whatever the file's size (<see cref="BoundedLineReader"/>).
 /// </summary>
 public static class CaptureReader
 {
@@ -14,20 +18,40 @@ public static class CaptureReader
     /// <summary>Spacing of untimed lines after the previous line.</summary>
     public const long UntimedSpacingNs = 1_000_000_000;
 
-    /// <summary>Reads every line of <paramref name="reader"/>.</summary>
-    public static IEnumerable<CaptureLine> Read(TextReader reader, long? startNs = null)
+    /// <summary>
+    /// Earliest receive time accepted, 1678-01-01T00:00:00Z: a nanosecond Int64 timestamp reaches back to
+    /// 1677-09-21, and the margin leaves room to spread a multi-sample notification's samples back in time.
+    /// </summary>
+    public const long EarliestReceiveTimeNs = -9_214_560_000_000_000_000;
+
+    /// <summary>Latest receive time accepted, 2262-01-01T00:00:00Z (a nanosecond Int64 timestamp ends on 2262-04-11).</summary>
+    public const long LatestReceiveTimeNs = 9_214_646_400_000_000_000;
+
+    /// <summary>The accepted receive times, as messages name them.</summary>
+    public const string ReceiveTimeRange = "1678-01-01T00:00:00Z to 2262-01-01T00:00:00Z (what a nanosecond timestamp holds)";
+
+    /// <summary>Reads every line of <paramref name="stream"/> (UTF-8 text), holding at most one line in memory.</summary>
+    /// <exception cref="CaptureFormatException">The stream is binary (read lazily: thrown while enumerating).</exception>
+    public static IEnumerable<CaptureLine> Read(Stream stream, long? startNs = null)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        return ReadLines(reader, startNs);
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadLines(new BoundedLineReader(stream, ProfileLimits.MaxCaptureLineChars), startNs);
+    }
+
+    /// <summary>Reads every line of <paramref name="text"/> (for tests and short inputs).</summary>
+    public static IEnumerable<CaptureLine> Read(string text, long? startNs = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), startNs);
     }
 
     /// <summary>Parses one line; null for a blank or comment line.</summary>
     public static CaptureLine? ParseLine(string line, int lineNumber, ref long? previousNs, long? startNs)
     {
         ArgumentNullException.ThrowIfNull(line);
-        if (line.Length > Profiles.ProfileLimits.MaxCaptureLineChars)
+        if (line.Length > ProfileLimits.MaxCaptureLineChars)
         {
-            return new CaptureLine(lineNumber, 0, [], $"line is {line.Length} characters; at most {Profiles.ProfileLimits.MaxCaptureLineChars}");
+            return TooLong(lineNumber, line.Length);
         }
 
         var text = line.AsSpan().Trim();
@@ -48,9 +72,19 @@ public static class CaptureReader
 
             text = firstSpace < 0 ? [] : text[(firstSpace + 1)..].TrimStart();
         }
+        else if (previousNs is { } previous)
+        {
+            if (previous > LatestReceiveTimeNs - UntimedSpacingNs)
+            {
+                return new CaptureLine(lineNumber, 0, [],
+                    $"an untimed line 1 s after {FormatTime(previous)} is past the latest receive time accepted; accepted: {ReceiveTimeRange}");
+            }
+
+            hubTime = previous + UntimedSpacingNs;
+        }
         else
         {
-            hubTime = previousNs is { } previous ? previous + UntimedSpacingNs : startNs ?? DefaultStartNs;
+            hubTime = startNs ?? DefaultStartNs;
         }
 
         if (HexText.TryParse(text, out var frame) is { } hexError)
@@ -88,7 +122,7 @@ public static class CaptureReader
         {
             if (token[^1] != 'Z')
             {
-                return $"receive time '{token}' must be UTC and end in 'Z'";
+                return $"receive time '{InputText.Printable(token)}' must be UTC and end in 'Z'";
             }
 
             var dot = token.IndexOf('.');
@@ -97,12 +131,12 @@ public static class CaptureReader
             if (!DateTimeOffset.TryParseExact(whole, "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal, out var time))
             {
-                return $"receive time '{token}' is not ISO 8601 (yyyy-MM-ddTHH:mm:ss[.fffffffff]Z)";
+                return $"receive time '{InputText.Printable(token)}' is not ISO 8601 (yyyy-MM-ddTHH:mm:ss[.fffffffff]Z)";
             }
 
             if (fraction.Length > 9 || !AllDigits(fraction))
             {
-                return $"receive time '{token}' has a bad fraction of a second (at most 9 digits)";
+                return $"receive time '{InputText.Printable(token)}' has a bad fraction of a second (at most 9 digits)";
             }
 
             long nanos = 0;
@@ -111,28 +145,48 @@ public static class CaptureReader
                 nanos = (nanos * 10) + (i < fraction.Length ? fraction[i] - '0' : 0);
             }
 
-            unixNs = (time.ToUnixTimeSeconds() * 1_000_000_000) + nanos;
-            return null;
+            // Int128 holds any DateTimeOffset in ns, so the range check itself cannot overflow.
+            return InRange(token, ((Int128)time.ToUnixTimeSeconds() * 1_000_000_000) + nanos, out unixNs);
         }
 
-        if (!decimal.TryParse(token, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var secondsValue)
-            || secondsValue > 9_000_000_000m)
+        if (!decimal.TryParse(token, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var secondsValue))
         {
-            return $"receive time '{token}' is neither ISO 8601 nor seconds since the Unix epoch";
+            return $"receive time '{InputText.Printable(token)}' is neither ISO 8601 nor seconds since the Unix epoch";
         }
 
-        unixNs = (long)(secondsValue * 1_000_000_000m);
+        // decimal holds 28 digits: seconds beyond the range are caught before any conversion to long.
+        return secondsValue > LatestReceiveTimeNs / 1_000_000_000m
+            ? OutOfRange(token)
+            : InRange(token, (Int128)decimal.Truncate(secondsValue * 1_000_000_000m), out unixNs);
+    }
+
+    private static string? InRange(ReadOnlySpan<char> token, Int128 ns, out long unixNs)
+    {
+        if (ns < EarliestReceiveTimeNs || ns > LatestReceiveTimeNs)
+        {
+            unixNs = 0;
+            return OutOfRange(token);
+        }
+
+        unixNs = (long)ns;
         return null;
     }
 
-    private static IEnumerable<CaptureLine> ReadLines(TextReader reader, long? startNs)
+    private static string OutOfRange(ReadOnlySpan<char> token) =>
+        $"receive time '{InputText.Printable(token)}' is outside {ReceiveTimeRange}";
+
+    private static CaptureLine TooLong(int lineNumber, long length) =>
+        new(lineNumber, 0, [], $"line is {length} characters long; at most {ProfileLimits.MaxCaptureLineChars} (a notification of 512 bytes as spaced hex with its time)");
+
+    private static IEnumerable<CaptureLine> ReadLines(BoundedLineReader reader, long? startNs)
     {
         long? previous = null;
-        var number = 0;
-        while (reader.ReadLine() is { } line)
+        while (reader.TryReadLine(out var line))
         {
-            number++;
-            if (ParseLine(line, number, ref previous, startNs) is { } parsed)
+            var parsed = line.Text is null
+                ? TooLong(line.Number, line.Length)
+                : ParseLine(line.Text, line.Number, ref previous, startNs);
+            if (parsed is not null)
             {
                 yield return parsed;
             }

@@ -12,7 +12,11 @@ public static class CaptureVerifier
     /// <summary>Differences reported before stopping.</summary>
     public const int MaxReportedDifferences = 10;
 
-    /// <summary>Returns the differences (empty when the decode matches).</summary>
+    /// <summary>
+    /// Returns the differences (empty when the decode matches). Rows and rejection records (objects with a
+    /// <c>rejected</c> key) are compared as two sequences, each in order: <c>decode</c> writes them to different places,
+    /// and a rejection's <c>line</c> already says where it was.
+    /// </summary>
     public static IReadOnlyList<string> Compare(StreamSchema schema, IReadOnlyList<string> expected, IReadOnlyList<string> actual)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -21,6 +25,21 @@ public static class CaptureVerifier
         var differences = new List<string>();
         var expectedLines = expected.Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
         var actualLines = actual.Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        CompareInOrder(schema, [.. expectedLines.Where(l => !IsRejection(l))], [.. actualLines.Where(l => !IsRejection(l))],
+            "output line", differences);
+        CompareInOrder(schema, [.. expectedLines.Where(IsRejection)], [.. actualLines.Where(IsRejection)],
+            "rejection record", differences);
+        return differences;
+    }
+
+    private static bool IsRejection(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("rejected", out _);
+    }
+
+    private static void CompareInOrder(StreamSchema schema, List<string> expectedLines, List<string> actualLines, string what, List<string> differences)
+    {
         var count = Math.Min(expectedLines.Count, actualLines.Count);
         for (var i = 0; i < count && differences.Count < MaxReportedDifferences; i++)
         {
@@ -30,24 +49,22 @@ public static class CaptureVerifier
             {
                 if (!got.RootElement.TryGetProperty(property.Name, out var value))
                 {
-                    differences.Add($"output line {i + 1}: expected key '{property.Name}' is missing in {actualLines[i]}");
+                    differences.Add($"{what} {i + 1}: expected key '{property.Name}' is missing in {actualLines[i]}");
                     continue;
                 }
 
                 var kind = KindOf(schema, property.Name);
                 if (!ValuesEqual(property.Value, value, kind))
                 {
-                    differences.Add($"output line {i + 1}: '{property.Name}' expected {property.Value.GetRawText()} but decoded {value.GetRawText()}");
+                    differences.Add($"{what} {i + 1}: '{property.Name}' expected {property.Value.GetRawText()} but decoded {value.GetRawText()}");
                 }
             }
         }
 
         if (expectedLines.Count != actualLines.Count && differences.Count < MaxReportedDifferences)
         {
-            differences.Add($"expected {expectedLines.Count} output line(s) but decoding gave {actualLines.Count}");
+            differences.Add($"expected {expectedLines.Count} {what}(s) but decoding gave {actualLines.Count}");
         }
-
-        return differences;
     }
 
     private static ColumnKind? KindOf(StreamSchema schema, string name)

@@ -30,7 +30,10 @@ public static class HexText
             if (digit < 0)
             {
                 bytes = [];
-                return $"'{c}' at position {i + 1} is not a hex digit";
+                var shown = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                    ? InputText.Printable(text.Slice(i, 2))
+                    : InputText.Printable(c);
+                return $"'{shown}' at position {i + 1} is not a hex digit";
             }
 
             if (high < 0)

@@ -43,15 +43,24 @@ public static class ProfileCaptureCheck
             }
         }
 
-        using var buffer = new MemoryStream();
+        using var rows = new MemoryStream();
+        using var rejected = new MemoryStream();
         CaptureDecodeSummary summary;
-        using (var output = new JsonLinesRowOutput(buffer, ownsStream: false))
-        using (var reader = new StreamReader(capture.CapturePath))
+        try
         {
-            summary = CaptureDecoding.Run(stream.CreateDecoder(), CaptureReader.Read(reader), output);
+            using var output = new JsonLinesRowOutput(rows, ownsStream: false, RowValues.Stored);
+            using var rejections = new JsonLinesRejectionOutput(rejected, ownsStream: false);
+            using var file = File.OpenRead(capture.CapturePath);
+            summary = CaptureDecoding.Run(stream.CreateDecoder(), CaptureReader.Read(file), output, rejections);
+        }
+        catch (CaptureFormatException ex)
+        {
+            return new Result(stream, capture, [$"{capture.CapturePath} {ex.Message}"], new CaptureDecodeSummary());
         }
 
-        var actual = Encoding.UTF8.GetString(buffer.ToArray()).Split('\n');
+        // An expected file holds the rows and the rejection records; CaptureVerifier compares each kind in order.
+        var actual = Encoding.UTF8.GetString(rows.ToArray()).Split('\n')
+            .Concat(Encoding.UTF8.GetString(rejected.ToArray()).Split('\n')).ToList();
         var expected = File.ReadAllLines(capture.ExpectedPath);
         var differences = new List<string>(summary.UnreadableLines);
         differences.AddRange(CaptureVerifier.Compare(stream.Schema, expected, actual));

@@ -1,31 +1,29 @@
 using Apache.Arrow.Ipc;
 using Ingest.Pipeline.Batching;
-using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
-using Ingest.Pipeline.Decoding;
 
 namespace Ingest.Pipeline.Output;
 
 /// <summary>
 /// Writes decoded rows as an Arrow IPC file with Apache.Arrow's file writer (one record batch per
-/// <see cref="WriteBatch"/>), with the stream's units, scales and provenance in the metadata and, if configured,
-/// compressed bodies; rejected notifications go to a text writer (stderr in the CLI).
+/// <see cref="WriteBatch"/>), with the stream's units, scales and provenance (profile id and version, decoder, stream
+/// id) in the metadata and, if configured, compressed bodies. Only rows: rejections go to an <see cref="IRejectionOutput"/>.
 /// </summary>
 public sealed class ArrowFileRowOutput : IRowOutput
 {
     private readonly Stream _stream;
-    private readonly TextWriter _rejections;
     private readonly ArrowBatchEncoder _encoder;
     private readonly ArrowFileWriter _writer;
+    private readonly bool _leaveOpen;
 
-    /// <summary>Writes to <paramref name="stream"/>, which it owns and disposes.</summary>
+    /// <summary>Writes to <paramref name="stream"/>, which it disposes unless <paramref name="leaveOpen"/>.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public ArrowFileRowOutput(Stream stream, TextWriter rejections, StreamSchema schema, StreamDescription description,
-        BatchEncodingOptions? options = null)
+    public ArrowFileRowOutput(Stream stream, StreamSchema schema, StreamDescription description,
+        BatchEncodingOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
-        _rejections = rejections;
+        _leaveOpen = leaveOpen;
         _encoder = new ArrowBatchEncoder(schema, description, options);
         _writer = new ArrowFileWriter(stream, _encoder.FileSchema(), leaveOpen: true, _encoder.IpcOptions);
         // Written now so a file with no batch still opens in every reader (schema + footer).
@@ -51,16 +49,20 @@ public sealed class ArrowFileRowOutput : IRowOutput
     }
 
     /// <inheritdoc />
-    public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame) =>
-        _rejections.WriteLine($"line {lineNumber}: rejected ({RejectReasons.Name(reason)}): {detail}; bytes: {HexText.Format(frame)}");
-
-    /// <inheritdoc />
     public void Dispose()
     {
         // WriteEnd writes the footer (schema and block offsets) and the closing magic.
         _writer.WriteEnd();
         _writer.Dispose();
-        _stream.Dispose();
+        if (_leaveOpen)
+        {
+            _stream.Flush();
+        }
+        else
+        {
+            _stream.Dispose();
+        }
+
         _encoder.Dispose();
     }
 }

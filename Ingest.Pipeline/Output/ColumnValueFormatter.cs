@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
@@ -8,6 +9,105 @@ namespace Ingest.Pipeline.Output;
 /// <summary>Formats single column values for JSON and CSV output (off the hot path: one row at a time, for people).</summary>
 internal static class ColumnValueFormatter
 {
+    /// <summary>Writes a value as <paramref name="values"/> asks: stored, or the physical quantity (stored × scale + offset).</summary>
+    public static void WriteJson(Utf8JsonWriter writer, ColumnBuffer column, int row, RowValues values)
+    {
+        if (!NeedsScaling(column, values) || !column.IsValid(row))
+        {
+            WriteJson(writer, column, row);
+            return;
+        }
+
+        if (column is IListColumn)
+        {
+            writer.WriteStartArray();
+            foreach (var value in PhysicalElements(column, row))
+            {
+                WritePhysical(writer, value);
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        WritePhysical(writer, Physical(column, row));
+    }
+
+    /// <summary>A value as CSV text, as <paramref name="values"/> asks.</summary>
+    public static string Csv(ColumnBuffer column, int row, RowValues values)
+    {
+        if (!NeedsScaling(column, values) || !column.IsValid(row))
+        {
+            return Csv(column, row);
+        }
+
+        return column is IListColumn
+            ? string.Join(';', PhysicalElements(column, row).Select(PhysicalText))
+            : PhysicalText(Physical(column, row));
+    }
+
+    // A column with scale 1 and offset 0 holds the physical quantity already: written unchanged (integers stay exact).
+    private static bool NeedsScaling(ColumnBuffer column, RowValues values) =>
+        values == RowValues.Physical && column.Spec.Kind != ColumnKind.TimestampNs
+        && (column.Spec.Scale != 1.0 || column.Spec.Offset != 0.0);
+
+    private static double Physical(ColumnBuffer column, int row) => Scale(column.Spec, column switch
+    {
+        PrimitiveColumnBuffer<sbyte> c => c.Values[row],
+        PrimitiveColumnBuffer<short> c => c.Values[row],
+        PrimitiveColumnBuffer<int> c => c.Values[row],
+        PrimitiveColumnBuffer<long> c => c.Values[row],
+        PrimitiveColumnBuffer<byte> c => c.Values[row],
+        PrimitiveColumnBuffer<ushort> c => c.Values[row],
+        PrimitiveColumnBuffer<uint> c => c.Values[row],
+        PrimitiveColumnBuffer<ulong> c => c.Values[row],
+        PrimitiveColumnBuffer<float> c => c.Values[row],
+        PrimitiveColumnBuffer<double> c => c.Values[row],
+        _ => throw new InvalidOperationException($"column '{column.Spec.Name}' has an unsupported buffer type {column.GetType().Name}"),
+    });
+
+    private static IEnumerable<double> PhysicalElements(ColumnBuffer column, int row)
+    {
+        var spec = column.Spec;
+        var values = column switch
+        {
+            ListColumnBuffer<sbyte> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<short> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<int> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<long> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<byte> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<ushort> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<uint> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<ulong> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<float> c => Doubles(c.Row(row).ToArray()),
+            ListColumnBuffer<double> c => Doubles(c.Row(row).ToArray()),
+            _ => throw new InvalidOperationException($"column '{spec.Name}' has an unsupported buffer type {column.GetType().Name}"),
+        };
+        return values.Select(v => Scale(spec, v));
+    }
+
+    private static double[] Doubles<T>(T[] values)
+        where T : INumberBase<T> => [.. values.Select(double.CreateChecked)];
+
+    private static double Scale(ColumnSpec spec, double stored) => (stored * spec.Scale) + spec.Offset;
+
+    private static void WritePhysical(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteRawValue(PhysicalText(value));
+        }
+        else
+        {
+            writer.WriteStringValue(NonFinite(value));
+        }
+    }
+
+    // 15 significant digits: what a double holds exactly, so 123 × 0.244 prints as 30.012, not 30.012000000000004.
+    private static string PhysicalText(double value) => double.IsFinite(value)
+        ? value.ToString("G15", CultureInfo.InvariantCulture)
+        : NonFinite(value);
+
     public static void WriteJson(Utf8JsonWriter writer, ColumnBuffer column, int row)
     {
         if (!column.IsValid(row))

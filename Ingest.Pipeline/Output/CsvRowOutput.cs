@@ -1,26 +1,26 @@
-using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
-using Ingest.Pipeline.Decoding;
 
 namespace Ingest.Pipeline.Output;
 
 /// <summary>
-/// Writes rows as CSV with a header (list values joined with ';'); rejected notifications go to a separate
-/// text writer (stderr in the CLI) so the CSV stays a clean table.
+/// Writes rows as CSV with a header (list values joined with ';'), nothing else: rejections go to an
+/// <see cref="IRejectionOutput"/>, so the CSV stays a clean table. With <see cref="RowValues.Physical"/> each header
+/// names its unit and values are physical quantities (<see cref="ColumnKeys"/>).
 /// </summary>
 public sealed class CsvRowOutput : IRowOutput
 {
     private readonly TextWriter _rows;
-    private readonly TextWriter _rejections;
     private readonly bool _ownsRows;
+    private readonly RowValues _values;
     private bool _headerWritten;
 
-    /// <summary>Writes rows to <paramref name="rows"/> and rejections to <paramref name="rejections"/>.</summary>
-    public CsvRowOutput(TextWriter rows, TextWriter rejections, bool ownsRows)
+    /// <summary>Writes rows to <paramref name="rows"/>; disposes it when <paramref name="ownsRows"/>.</summary>
+    public CsvRowOutput(TextWriter rows, bool ownsRows, RowValues values = RowValues.Stored)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         _rows = rows;
-        _rejections = rejections;
         _ownsRows = ownsRows;
+        _values = values;
     }
 
     /// <inheritdoc />
@@ -37,7 +37,7 @@ public sealed class CsvRowOutput : IRowOutput
 
             for (var i = 0; i < columns.ValueColumnCount; i++)
             {
-                names.Add(columns[i].Spec.Name);
+                names.Add(ColumnKeys.Key(columns[i].Spec, _values));
             }
 
             _rows.WriteLine(string.Join(',', names));
@@ -56,7 +56,7 @@ public sealed class CsvRowOutput : IRowOutput
             for (var i = 0; i < columns.ValueColumnCount; i++)
             {
                 _rows.Write(',');
-                _rows.Write(ColumnValueFormatter.Csv(columns[i], row));
+                _rows.Write(ColumnValueFormatter.Csv(columns[i], row, _values));
             }
 
             _rows.WriteLine();
@@ -68,10 +68,6 @@ public sealed class CsvRowOutput : IRowOutput
     {
         // Rows were written as they came.
     }
-
-    /// <inheritdoc />
-    public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame) =>
-        _rejections.WriteLine($"line {lineNumber}: rejected ({RejectReasons.Name(reason)}): {detail}; bytes: {HexText.Format(frame)}");
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,9 +1,11 @@
 using Ingest.Pipeline.Columns;
-using Ingest.Pipeline.Decoding;
 
 namespace Ingest.Pipeline.Output;
 
-/// <summary>Where decoded rows and rejected notifications go for people and tools (JSON lines, CSV, Arrow).</summary>
+/// <summary>
+/// Where decoded rows go for people and tools (JSON lines, CSV, Arrow): only rows; rejected notifications go to an
+/// <see cref="IRejectionOutput"/>.
+/// </summary>
 public interface IRowOutput : IDisposable
 {
     /// <summary>Writes committed rows [<paramref name="fromRow"/>, <paramref name="toRow"/>).</summary>
@@ -14,7 +16,4 @@ public interface IRowOutput : IDisposable
     /// columnar output can write them as one batch. Row-at-a-time outputs ignore it.
     /// </summary>
     void WriteBatch(StreamColumns columns);
-
-    /// <summary>Reports a rejected notification from capture line <paramref name="lineNumber"/>.</summary>
-    void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame);
 }

@@ -1,25 +1,28 @@
 using System.Text.Json;
-using Ingest.Pipeline.Captures;
 using Ingest.Pipeline.Columns;
-using Ingest.Pipeline.Decoding;
 
 namespace Ingest.Pipeline.Output;
 
 /// <summary>
-/// Writes one JSON object per row, and one per rejected notification, to a stream (the
-/// <c>.expected.jsonl</c> format of firmware-profiles/README.md).
+/// Writes one JSON object per row to a stream, nothing else (rejections go to an <see cref="IRejectionOutput"/>):
+/// with <see cref="RowValues.Physical"/> each key names its unit and values are physical quantities; with
+/// <see cref="RowValues.Stored"/> the rows are the <c>.expected.jsonl</c> format of firmware-profiles/README.md.
 /// </summary>
 public sealed class JsonLinesRowOutput : IRowOutput
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;
+    private readonly RowValues _values;
     private readonly Utf8JsonWriter _writer;
+    private JsonEncodedText[]? _keys;
 
     /// <summary>Writes to <paramref name="stream"/>; disposes it when <paramref name="ownsStream"/>.</summary>
-    public JsonLinesRowOutput(Stream stream, bool ownsStream)
+    public JsonLinesRowOutput(Stream stream, bool ownsStream, RowValues values = RowValues.Stored)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         _stream = stream;
         _ownsStream = ownsStream;
+        _values = values;
         _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
@@ -27,6 +30,7 @@ public sealed class JsonLinesRowOutput : IRowOutput
     public void WriteRows(StreamColumns columns, int fromRow, int toRow)
     {
         ArgumentNullException.ThrowIfNull(columns);
+        _keys ??= [.. Enumerable.Range(0, columns.ValueColumnCount).Select(i => JsonEncodedText.Encode(ColumnKeys.Key(columns[i].Spec, _values)))];
         for (var row = fromRow; row < toRow; row++)
         {
             _writer.WriteStartObject();
@@ -40,8 +44,8 @@ public sealed class JsonLinesRowOutput : IRowOutput
 
             for (var i = 0; i < columns.ValueColumnCount; i++)
             {
-                _writer.WritePropertyName(columns[i].Spec.Name);
-                ColumnValueFormatter.WriteJson(_writer, columns[i], row);
+                _writer.WritePropertyName(_keys[i]);
+                ColumnValueFormatter.WriteJson(_writer, columns[i], row, _values);
             }
 
             _writer.WriteEndObject();
@@ -53,18 +57,6 @@ public sealed class JsonLinesRowOutput : IRowOutput
     public void WriteBatch(StreamColumns columns)
     {
         // Rows were written as they came.
-    }
-
-    /// <inheritdoc />
-    public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame)
-    {
-        _writer.WriteStartObject();
-        _writer.WriteString("rejected", RejectReasons.Name(reason));
-        _writer.WriteNumber("line", lineNumber);
-        _writer.WriteString("detail", detail);
-        _writer.WriteString("hex", HexText.Format(frame));
-        _writer.WriteEndObject();
-        EndLine();
     }
 
     /// <inheritdoc />

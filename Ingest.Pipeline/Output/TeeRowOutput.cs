@@ -1,9 +1,8 @@
 using Ingest.Pipeline.Columns;
-using Ingest.Pipeline.Decoding;
 
 namespace Ingest.Pipeline.Output;
 
-/// <summary>Sends rows, batches and rejections to several outputs (e.g. an Arrow file and a JSON-lines log).</summary>
+/// <summary>Sends rows and batches to several outputs (e.g. an Arrow file and a JSON-lines log).</summary>
 public sealed class TeeRowOutput : IRowOutput
 {
     private readonly IRowOutput[] _outputs;
@@ -29,15 +28,6 @@ public sealed class TeeRowOutput : IRowOutput
         foreach (var output in _outputs)
         {
             output.WriteBatch(columns);
-        }
-    }
-
-    /// <inheritdoc />
-    public void WriteRejected(int lineNumber, RejectReason reason, string detail, ReadOnlySpan<byte> frame)
-    {
-        foreach (var output in _outputs)
-        {
-            output.WriteRejected(lineNumber, reason, detail, frame);
         }
     }
 

@@ -24,7 +24,7 @@ public static class ProfileLocator
         }
 
         // An id is a single folder name; anything with a separator was meant as a path and does not exist.
-        if (profile.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || profile is "." or "..")
+        if (profile.AsSpan().IndexOfAny('/', '\\') >= 0 || profile is "." or "..")
         {
             return null;
         }

@@ -65,7 +65,7 @@ public sealed class ArrowInspectCommandTests
     {
         var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "hr.arrow");
         Assert.True(BatchEncodingOptions.TryParseCompression(compression, out var codec));
-        using (var output = new ArrowFileRowOutput(File.Create(path), TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema,
+        using (var output = new ArrowFileRowOutput(File.Create(path), ArrowBatchEncoderTests.HeartRateSchema,
                    ArrowBatchEncoderTests.HeartRateDescription, new BatchEncodingOptions { Compression = codec.Value }))
         {
             var columns = ArrowBatchEncoderTests.HeartRateRows();
@@ -90,7 +90,7 @@ public sealed class ArrowInspectCommandTests
     {
         var batch = OurBatch();
         var file = new MemoryStream();
-        using (var output = new ArrowFileRowOutput(file, TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription))
+        using (var output = new ArrowFileRowOutput(file, ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription))
         {
             output.WriteBatch(ArrowBatchEncoderTests.HeartRateRows());
         }

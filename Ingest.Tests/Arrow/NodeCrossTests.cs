@@ -25,7 +25,7 @@ public sealed class NodeCrossTests
         var node = Peers.RequireNodeWithPackages();
         var path = Path.Combine(Peers.NewScratchDirectory("arrow-js-file"), "all-kinds.arrow");
         var batches = new List<StreamColumns>();
-        using (var output = new ArrowFileRowOutput(File.Create(path), TextWriter.Null, AllKindsStream.Schema, AllKindsStream.Description))
+        using (var output = new ArrowFileRowOutput(File.Create(path), AllKindsStream.Schema, AllKindsStream.Description))
         {
             for (var b = 0; b < s_batchRows.Length; b++)
             {

@@ -5,7 +5,7 @@ namespace Ingest.Tests.Pipeline.Captures;
 public class CaptureReaderTests
 {
     private static List<CaptureLine> Read(string text, long? start = null) =>
-        [.. CaptureReader.Read(new StringReader(text), start)];
+        [.. CaptureReader.Read(text, start)];
 
     [Fact]
     public void Read_TimedAndUntimedLines_StampsAsDocumented()

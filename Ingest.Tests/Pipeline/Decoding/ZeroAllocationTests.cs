@@ -38,7 +38,7 @@ public class ZeroAllocationTests
         var frames = new List<CaptureLine>();
         foreach (var capture in stream.Captures)
         {
-            using var reader = new StreamReader(capture.CapturePath);
+            using var reader = File.OpenRead(capture.CapturePath);
             frames.AddRange(CaptureReader.Read(reader).Where(l => l.Error is null));
         }
 
