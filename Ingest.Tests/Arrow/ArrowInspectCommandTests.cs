@@ -214,7 +214,7 @@ public sealed class ArrowInspectCommandTests
     {
         var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "many.arrow");
         var columns = ArrowBatchEncoderTests.HeartRateRows();
-        using (var output = new ArrowFileRowOutput(File.Create(path), TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema,
+        using (var output = new ArrowFileRowOutput(File.Create(path), ArrowBatchEncoderTests.HeartRateSchema,
                    ArrowBatchEncoderTests.HeartRateDescription))
         {
             for (var i = 0; i < 500; i++)

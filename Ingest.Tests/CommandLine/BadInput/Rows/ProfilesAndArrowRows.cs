@@ -115,7 +115,7 @@ public static class ProfilesAndArrowRows
     private static byte[] ArrowFile()
     {
         var file = new MemoryStream();
-        using (var output = new ArrowFileRowOutput(file, TextWriter.Null, ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription))
+        using (var output = new ArrowFileRowOutput(file, ArrowBatchEncoderTests.HeartRateSchema, ArrowBatchEncoderTests.HeartRateDescription))
         {
             output.WriteBatch(ArrowBatchEncoderTests.HeartRateRows());
         }
