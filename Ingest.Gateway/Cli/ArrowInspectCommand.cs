@@ -16,6 +16,10 @@ namespace Ingest.Gateway.Cli;
 internal static class ArrowInspectCommand
 {
     private const int DefaultRows = 10; // one screen
+
+    /// <summary>Most rows --rows may ask for: more than a few screens is a job for DuckDB or pyarrow, and the rows shown are kept as text.</summary>
+    internal const int MaxRows = 1000;
+
     private const int MaxCellWidth = 32; // keeps a row of a dozen columns readable on a wide terminal
     private const int MaxTableWidth = 160; // wider tables are printed one row per block instead
     private const int MaxBlockValueWidth = 120; // one value per line: room for a struct or a short list
@@ -24,7 +28,7 @@ internal static class ArrowInspectCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "An Arrow IPC file (.arrow) or stream (.arrows), e.g. a spooled batch or a saved MQTT payload" };
-        var rows = new Option<int>("--rows", "-n") { Description = "How many rows to print (0 = none)", DefaultValueFactory = _ => DefaultRows };
+        var rows = new Option<int>("--rows", "-n") { Description = $"How many rows to print, 0 to {MaxRows} (0 = none)", DefaultValueFactory = _ => DefaultRows };
         var inspect = new Command("inspect", "Print an Arrow IPC file's or stream's format, schema and metadata, batch and row counts, null counts and first rows.")
         {
             file, rows,
@@ -36,47 +40,90 @@ internal static class ArrowInspectCommand
     /// <summary>Runs the command: 0 when the file was read, 1 when it is not valid Arrow IPC, 2 when it cannot be opened.</summary>
     internal static int Execute(string path, int rows, TextWriter output, TextWriter error)
     {
-        if (rows < 0)
+        if (rows is < 0 or > MaxRows)
         {
-            error.WriteLine("error: --rows must be 0 or more");
+            error.WriteLine($"error: --rows {rows} is out of range; give 0 to {MaxRows} (0 prints no rows); see 'wearable-ingest arrow inspect --help'");
             return ExitCodes.UsageError;
         }
 
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            error.WriteLine($"error: cannot read {path}: {ex.Message}");
-            return ExitCodes.UsageError;
-        }
-
-        ArrowIpcContent? content = null;
-        try
-        {
-            content = ArrowIpcContent.Read(bytes);
-            // Apache.Arrow reads some buffers lazily: a bad offset or dictionary index shows only when a value is printed.
-            output.Write(Render(path, bytes.Length, content, rows));
+            using var stream = OpenInput(path);
+            var size = stream.Length;
+            var shown = new ShownRows(rows);
+            using var content = ArrowIpcContent.Read(stream, shown.Add);
+            output.Write(Render(path, size, content, shown));
             return ExitCodes.Success;
+        }
+        catch (CliException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.UsageError;
         }
         catch (InvalidDataException ex)
         {
             error.WriteLine($"error: {path} is not valid Arrow IPC: {ex.Message}");
             return ExitCodes.InputRejected;
         }
-        finally
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            content?.Dispose();
+            error.WriteLine($"error: FILE '{path}' cannot be read: {ex.Message}");
+            return ExitCodes.UsageError;
         }
     }
 
-    internal static string Render(string path, long size, ArrowIpcContent content, int rows)
+    private static FileStream OpenInput(string path)
+    {
+        CliFiles.RequireInputFile("FILE", path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 64 << 10);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new CliException($"FILE '{path}' is a pipe or device, not a file; save the data to a file first");
+        }
+
+        return stream;
+    }
+
+    /// <summary>What is kept of the batches once they are released: null counts and the first rows as text.</summary>
+    private sealed class ShownRows(int rows)
+    {
+        public long[] NullCounts { get; private set; } = [];
+
+        public List<string[]> Cells { get; } = [];
+
+        public void Add(RecordBatch batch)
+        {
+            if (NullCounts.Length == 0)
+            {
+                NullCounts = new long[batch.ColumnCount];
+            }
+
+            for (var c = 0; c < NullCounts.Length && c < batch.ColumnCount; c++)
+            {
+                var column = batch.Column(c);
+                // Apache.Arrow reads some buffers lazily: a bad offset or dictionary index shows only when a value is read.
+                NullCounts[c] += column.Data.DataType.TypeId == ArrowTypeId.Null ? column.Length : column.NullCount;
+            }
+
+            for (var r = 0; r < batch.Length && Cells.Count < rows; r++)
+            {
+                var row = new string[batch.ColumnCount];
+                for (var c = 0; c < row.Length; c++)
+                {
+                    row[c] = Printable(FormatValue(batch.Column(c), r), MaxBlockValueWidth);
+                }
+
+                Cells.Add(row);
+            }
+        }
+    }
+
+    private static string Render(string path, long size, ArrowIpcContent content, ShownRows shown)
     {
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        text.Append(culture, $"file:     {path} ({size.ToString("N0", culture)} bytes)\n");
+        text.Append(culture, $"file:     {Printable(path, 400)} ({size.ToString("N0", culture)} bytes)\n");
         text.Append("format:   ").Append(content.IsFile ? "Arrow IPC file (random access, footer)" : "Arrow IPC stream").Append(", little-endian")
             .Append(content.Compressions.Count == 0
                 ? ", uncompressed bodies\n"
@@ -84,12 +131,12 @@ internal static class ArrowInspectCommand
 
         var fields = content.Schema.FieldsList;
         text.Append(culture, $"schema:   {fields.Count} field(s)\n");
-        var nulls = NullCounts(content);
         for (var i = 0; i < fields.Count; i++)
         {
             text.Append("  ");
             ArrowTypeText.AppendField(text, fields[i]);
-            text.Append(culture, $"    [nulls: {nulls[i].ToString("N0", culture)}]\n");
+            var nulls = i < shown.NullCounts.Length ? shown.NullCounts[i] : 0;
+            text.Append(culture, $"    [nulls: {nulls.ToString("N0", culture)}]\n");
             AppendChildren(text, fields[i], "    ");
             AppendMetadata(text, fields[i].Metadata, "      ");
         }
@@ -100,24 +147,23 @@ internal static class ArrowInspectCommand
             AppendMetadata(text, content.Schema.Metadata, "  ");
         }
 
-        text.Append(culture, $"batches:  {content.Batches.Count.ToString("N0", culture)} record batch(es)\n");
+        text.Append(culture, $"batches:  {content.BatchCount.ToString("N0", culture)} record batch(es)\n");
         text.Append(culture, $"rows:     {content.RowCount.ToString("N0", culture)}");
-        if (content.Batches.Count > 1)
+        if (content.BatchCount > 1)
         {
             text.Append(" (per batch: ");
-            var shown = Math.Min(content.Batches.Count, 20);
-            for (var b = 0; b < shown; b++)
+            for (var b = 0; b < content.FirstBatchLengths.Count; b++)
             {
-                text.Append(b > 0 ? ", " : string.Empty).Append(content.Batches[b].Length.ToString("N0", culture));
+                text.Append(b > 0 ? ", " : string.Empty).Append(content.FirstBatchLengths[b].ToString("N0", culture));
             }
 
-            text.Append(content.Batches.Count > shown ? ", …)" : ")");
+            text.Append(content.BatchCount > content.FirstBatchLengths.Count ? ", …)" : ")");
         }
 
         text.Append('\n');
-        if (rows > 0 && content.RowCount > 0)
+        if (shown.Cells.Count > 0)
         {
-            AppendRows(text, content, rows);
+            AppendRows(text, fields, shown.Cells);
         }
 
         return text.ToString();
@@ -133,21 +179,6 @@ internal static class ArrowInspectCommand
 
         names.Sort(StringComparer.Ordinal);
         return string.Join("/", names);
-    }
-
-    private static long[] NullCounts(ArrowIpcContent content)
-    {
-        var counts = new long[content.Schema.FieldsList.Count];
-        foreach (var batch in content.Batches)
-        {
-            for (var c = 0; c < counts.Length; c++)
-            {
-                var column = batch.Column(c);
-                counts[c] += column.Data.DataType.TypeId == ArrowTypeId.Null ? column.Length : column.NullCount;
-            }
-        }
-
-        return counts;
     }
 
     private static void AppendChildren(StringBuilder text, Field field, string indent)
@@ -182,24 +213,8 @@ internal static class ArrowInspectCommand
         }
     }
 
-    private static void AppendRows(StringBuilder text, ArrowIpcContent content, int rows)
+    private static void AppendRows(StringBuilder text, IReadOnlyList<Field> fields, List<string[]> cells)
     {
-        var fields = content.Schema.FieldsList;
-        var cells = new List<string[]>();
-        foreach (var batch in content.Batches)
-        {
-            for (var r = 0; r < batch.Length && cells.Count < rows; r++)
-            {
-                var row = new string[fields.Count];
-                for (var c = 0; c < row.Length; c++)
-                {
-                    row[c] = Printable(FormatValue(batch.Column(c), r), MaxBlockValueWidth);
-                }
-
-                cells.Add(row);
-            }
-        }
-
         text.Append(CultureInfo.InvariantCulture, $"first {cells.Count} row(s):\n");
         var widths = new int[fields.Count];
         var total = 0;

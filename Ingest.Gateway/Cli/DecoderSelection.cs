@@ -121,20 +121,9 @@ internal static class DecoderSelection
             }
         }
 
-        if (Directory.Exists(profile) || File.Exists(profile))
-        {
-            return profile;
-        }
-
         // Only a plain id is looked up in the profiles folder: "../x" or "a/b" is a path that does not exist.
-        var isId = profile.IndexOfAny(['/', '\\']) < 0 && profile is not "." and not "..";
-        var byId = isId ? Path.Combine(ProfileLoader.ResolveDirectory(profilesDirectory), profile) : null;
-        if (byId is not null && Directory.Exists(byId))
-        {
-            return byId;
-        }
-
-        throw new CliException($"--profile '{InputText.Printable(profile)}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}; see: wearable-ingest profiles list");
+        return ProfileLocator.Find(profile, profilesDirectory)
+            ?? throw new CliException($"--profile '{InputText.Printable(profile)}' is neither a folder, a file, nor a profile id in {ProfileLoader.ResolveDirectory(profilesDirectory)}; see: wearable-ingest profiles list");
     }
 
     private static DecoderSettings Merge(DecoderSettings baseSettings, IReadOnlyList<string> overrides)

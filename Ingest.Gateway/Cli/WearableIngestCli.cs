@@ -10,8 +10,8 @@ internal static class WearableIngestCli
     {
         var root = new RootCommand(
             "wearable-ingest: the home-hub service for clinical-trial activity trackers. " +
-            "It decodes Bluetooth LE tracker notifications into typed Arrow columns, keeps them on disk " +
-            "and publishes them over MQTT.");
+            "It connects to the Bluetooth LE trackers enrolled on the hub, decodes their notifications into typed Arrow " +
+            "columns, keeps them in a durable spool and publishes them over MQTT (or writes Arrow files).");
         root.Add(RunCommand.Create());
         root.Add(DecodeCommand.Create());
         root.Add(ProfilesCommand.Create());

@@ -6,6 +6,9 @@ public static class ProfileLimits
     /// <summary>Largest profile.json read.</summary>
     public const int MaxProfileBytes = 1 << 20;
 
+    /// <summary>Deepest JSON nesting read (a profile is four levels deep; decoder settings add a few).</summary>
+    public const int MaxJsonDepth = 32;
+
     /// <summary>Most streams in one profile (a tracker exposes a handful of notifying characteristics).</summary>
     public const int MaxStreams = 64;
 

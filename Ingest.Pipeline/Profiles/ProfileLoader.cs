@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ingest.Pipeline.Captures;
@@ -20,7 +21,7 @@ public static partial class ProfileLoader
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Skip,
-        MaxDepth = 32,
+        MaxDepth = ProfileLimits.MaxJsonDepth,
         AllowDuplicateProperties = false,
     };
 
@@ -39,21 +40,35 @@ public static partial class ProfileLoader
                 : "no such file or folder");
         }
 
-        var info = new FileInfo(file);
-        if (info.Length > ProfileLimits.MaxProfileBytes)
+        var bytes = ReadBounded(file, display);
+        if (bytes.Length == 0)
         {
-            throw new ProfileException(display, "$", $"file is {info.Length} bytes; a profile may be at most {ProfileLimits.MaxProfileBytes}");
+            throw new ProfileException(display, "$", "the file is empty; a profile is a JSON object (see firmware-profiles/README.md)");
+        }
+
+        if (bytes.AsSpan().IndexOf((byte)0) >= 0)
+        {
+            // JSON text never holds a NUL byte: this is a binary file (or UTF-16), not a profile.
+            throw new ProfileException(display, "$", "the file holds NUL bytes: it is binary (or UTF-16), not JSON text; save the profile as UTF-8 JSON");
+        }
+
+        if (!Utf8.IsValid(bytes))
+        {
+            throw new ProfileException(display, "$", "the file is not valid UTF-8 text; save the profile as UTF-8 JSON");
         }
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(System.IO.File.ReadAllBytes(file), s_documentOptions);
+            document = JsonDocument.Parse(bytes, s_documentOptions);
         }
         catch (JsonException ex)
         {
+            var problem = ex.Message.Contains("maximum configured depth", StringComparison.Ordinal)
+                ? $"nested deeper than {ProfileLimits.MaxJsonDepth} levels; a profile needs a handful"
+                : FirstSentence(ex.Message);
             throw new ProfileException(display, ex.Path ?? "$",
-                $"not valid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {FirstSentence(ex.Message)}");
+                $"not valid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {problem}");
         }
 
         using (document)
@@ -61,6 +76,40 @@ public static partial class ProfileLoader
             return Read(document.RootElement, display, Path.GetDirectoryName(Path.GetFullPath(file))!);
         }
     }
+
+    // Reads at most MaxProfileBytes + 1 bytes whatever the file claims to be (a file growing while it is read, or a
+    // device such as /dev/zero, reports a size that cannot be trusted).
+    private static byte[] ReadBounded(string file, string display)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            if (stream.CanSeek && stream.Length > ProfileLimits.MaxProfileBytes)
+            {
+                throw TooLarge(display, $"is {stream.Length.ToString(CultureInfo.InvariantCulture)} bytes");
+            }
+
+            var buffer = new byte[ProfileLimits.MaxProfileBytes + 1];
+            var filled = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (filled > ProfileLimits.MaxProfileBytes)
+            {
+                throw TooLarge(display, "has more bytes than that");
+            }
+
+            return buffer[..filled];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ProfileException(display, "$", "cannot be read by this user; check its permissions");
+        }
+        catch (IOException ex)
+        {
+            throw new ProfileException(display, "$", $"cannot be read: {ex.Message}");
+        }
+    }
+
+    private static ProfileException TooLarge(string display, string size) =>
+        new(display, "$", $"a profile may be at most {ProfileLimits.MaxProfileBytes} bytes and this file {size}; a profile.json is a few kB of JSON");
 
     /// <summary>Loads every profile folder below <paramref name="directory"/>, in name order.</summary>
     public static IReadOnlyList<FirmwareProfile> LoadAll(string directory)

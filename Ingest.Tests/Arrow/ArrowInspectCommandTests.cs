@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.CommandLine;
 using Ingest.Gateway.Cli;
 using Ingest.Pipeline.Batching;
@@ -100,16 +101,26 @@ public sealed class ArrowInspectCommandTests
         var corruptMetadataLength = (byte[])batch.Clone();
         corruptMetadataLength[4] = 0xF0; // the schema message claims far more bytes than follow
         corruptMetadataLength[5] = 0xFF;
+        var hugeFooter = (byte[])fileBytes.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(hugeFooter.AsSpan(hugeFooter.Length - 10), int.MaxValue);
         return new()
         {
             { "empty.arrows", [], "the file is empty (0 bytes)" },
+            { "huge-footer.arrow", hugeFooter, "does not fit in the file" },
             { "notes.arrows", "hub_time,heart_rate\n2025-11-22T10:00:00Z,61\n"u8.ToArray(), "it looks like text, not Arrow IPC" },
-            { "legacy.arrows", [0x7C, 0x07, 0, 0, 1, 2, 3, 4], "legacy (pre-0.15) IPC framing" },
+            { "other.arrows", [0x7C, 0x07, 0, 0, 1, 2, 3, 4], "it starts with 7C070000: it is not Arrow IPC" },
+            // A 12-byte metadata length (4 + 12 is 8-aligned) that fits the file: what a pre-0.15 writer produced.
+            { "legacy.arrows", [12, 0, 0, 0, .. new byte[12], 0, 0, 0, 0], "legacy (pre-0.15) IPC framing" },
+            { "garbage.bin", RandomBytes(4096), "is not Arrow IPC" },
+            { "short-text.arrows", "hi\n"u8.ToArray(), "it looks like text" },
+            { "utf8-text.arrows", "Herzfrequenz über 180 — prüfen\n"u8.ToArray(), "it looks like text" },
             { "short.arrows", [0xFF, 0xFF, 0xFF], "shorter than any Arrow IPC message" },
-            { "truncated.arrows", batch[..(batch.Length / 2)], "does not end with the end-of-stream marker" },
+            { "truncated.arrows", batch[..(batch.Length / 2)], "truncated" },
+            { "no-end-marker.arrows", batch[..^8], "does not end with the end-of-stream marker" },
+            { "joined.arrows", [.. batch, .. batch], "follow the end-of-stream marker" },
             { "truncated.arrow", fileBytes[..(fileBytes.Length - 20)], "its end is missing" },
-            { "garbage.arrows", framedGarbage, "Apache.Arrow could not read it" },
-            { "corrupt.arrows", corruptMetadataLength, "Apache.Arrow could not read it" },
+            { "garbage.arrows", framedGarbage, "is not a valid Arrow message" },
+            { "corrupt.arrows", corruptMetadataLength, "claims" },
         };
     }
 
@@ -123,9 +134,22 @@ public sealed class ArrowInspectCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Equal("", text);
+        if (!name.StartsWith("legacy", StringComparison.Ordinal))
+        {
+            Assert.DoesNotContain("legacy", error, StringComparison.Ordinal);
+        }
+
         Assert.StartsWith($"error: {path} is not valid Arrow IPC: ", error, StringComparison.Ordinal);
         Assert.Contains(reason, error, StringComparison.Ordinal);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        new Random(7).NextBytes(bytes);
+        bytes[0] = 0x42; // neither 'A' (ARROW1) nor 0xFF (continuation marker)
+        return bytes;
     }
 
     [Fact]
@@ -133,15 +157,79 @@ public sealed class ArrowInspectCommandTests
     {
         var (exitCode, _, error) = Run("arrow", "inspect", "/nonexistent/batch.arrow");
         Assert.Equal(2, exitCode);
-        Assert.Contains("cannot read /nonexistent/batch.arrow", error, StringComparison.Ordinal);
+        Assert.Contains("'/nonexistent/batch.arrow' does not exist", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Inspect_NegativeRows_ExitCode2()
+    public void Inspect_Folder_ExitCode2SaysItIsAFolder()
     {
-        var (exitCode, _, error) = Run("arrow", "inspect", Write("hr.arrows", OurBatch()), "--rows", "-1");
+        var (exitCode, _, error) = Run("arrow", "inspect", Peers.NewScratchDirectory("arrow-inspect"));
         Assert.Equal(2, exitCode);
-        Assert.Contains("--rows must be 0 or more", error, StringComparison.Ordinal);
+        Assert.Contains("is a folder", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/dev/null", "the file is empty (0 bytes)")]
+    [InlineData("/dev/zero", "a device or special file")]
+    public void Inspect_Device_ExitCode1WithoutReadingForever(string device, string reason)
+    {
+        var (exitCode, _, error) = Run("arrow", "inspect", device);
+        Assert.Equal(1, exitCode);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1001")]
+    public void Inspect_RowsOutOfRange_ExitCode2(string rows)
+    {
+        var (exitCode, text, error) = Run("arrow", "inspect", Write("hr.arrows", OurBatch()), "--rows", rows);
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", text);
+        Assert.Contains($"--rows {rows} is out of range; give 0 to {ArrowInspectCommand.MaxRows}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_StreamClaimingMoreMetadataThanTheFileHolds_RefusedBeforeAllocating()
+    {
+        // A 300 MB sparse file whose first message claims a 2 GB flatbuffer: refused from its 8-byte prefix.
+        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "huge.arrows");
+        using (var file = File.Create(path))
+        {
+            file.Write([0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0xFF, 0xFF, 0x7F]);
+            file.SetLength(300L << 20);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var (exitCode, _, error) = Run("arrow", "inspect", path);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("claims 2147483392 bytes of metadata but 314572792 remain", error, StringComparison.Ordinal);
+        Assert.True(allocated < 16 << 20, $"{allocated} bytes allocated");
+    }
+
+    [Fact]
+    public void Inspect_FileOfManyBatches_CountsThemAllAndShowsRowsAcrossBatches()
+    {
+        var path = Path.Combine(Peers.NewScratchDirectory("arrow-inspect"), "many.arrow");
+        var columns = ArrowBatchEncoderTests.HeartRateRows();
+        using (var output = new ArrowFileRowOutput(File.Create(path), ArrowBatchEncoderTests.HeartRateSchema,
+                   ArrowBatchEncoderTests.HeartRateDescription))
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                output.WriteBatch(columns);
+            }
+        }
+
+        var (exitCode, text, error) = Run("arrow", "inspect", path, "--rows", "12");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("batches:  500 record batch(es)\n", text, StringComparison.Ordinal);
+        Assert.Contains("rows:     2,500 (per batch: 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, …)\n", text, StringComparison.Ordinal);
+        Assert.Contains("  energy: uint16    [nulls: 1,000]", text, StringComparison.Ordinal);
+        Assert.Contains("first 12 row(s):", text, StringComparison.Ordinal);
     }
 
     [Fact]

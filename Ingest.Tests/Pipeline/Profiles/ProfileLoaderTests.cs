@@ -211,4 +211,58 @@ public class ProfileLoaderTests
         var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load("/nonexistent/profile"));
         Assert.Contains("no such file or folder", error.Problem, StringComparison.Ordinal);
     }
+
+    private static ProfileException LoadBytesFails(byte[] bytes)
+    {
+        var folder = WriteProfile("{}");
+        File.WriteAllBytes(Path.Combine(folder, "profile.json"), bytes);
+        return Assert.Throws<ProfileException>(() => ProfileLoader.Load(folder));
+    }
+
+    [Fact]
+    public void Load_EmptyFile_SaysItIsEmpty() =>
+        Assert.Contains("the file is empty", LoadBytesFails([]).Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_BinaryFile_SaysItIsBinary() =>
+        Assert.Contains("it is binary", LoadBytesFails([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0x0D]).Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_InvalidUtf8_SaysSo() =>
+        Assert.Contains("not valid UTF-8", LoadBytesFails([.. "{\"id\":\""u8, 0xFF, 0xFE, .. "\"}"u8]).Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_DeeplyNested_NamesTheDepthLimit() =>
+        Assert.Contains($"nested deeper than {ProfileLimits.MaxJsonDepth} levels",
+            LoadBytesFails(System.Text.Encoding.UTF8.GetBytes(new string('[', 10_000))).Problem, StringComparison.Ordinal);
+
+    [Fact]
+    public void Load_FileOverTheLimit_RefusedWithoutReadingIt()
+    {
+        var folder = WriteProfile("{}");
+        using (var file = File.OpenWrite(Path.Combine(folder, "profile.json")))
+        {
+            file.SetLength(300L << 20); // sparse
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<ProfileException>(() => ProfileLoader.Load(folder));
+
+        Assert.Contains($"a profile may be at most {ProfileLimits.MaxProfileBytes} bytes and this file is 314572800 bytes", error.Problem, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < ProfileLimits.MaxProfileBytes, "the file was read");
+    }
+
+    [Fact]
+    public void Locator_FindsFolderFileAndIdInTheProfilesFolder_AndNothingElse()
+    {
+        var folder = WriteProfile(ValidProfile);
+        var profiles = Path.GetDirectoryName(folder)!;
+
+        Assert.Equal(folder, ProfileLocator.Find(folder, null));
+        Assert.Equal(Path.Combine(folder, "profile.json"), ProfileLocator.Find(Path.Combine(folder, "profile.json"), null));
+        Assert.Equal(folder, ProfileLocator.Find("test-band", profiles));
+        Assert.Null(ProfileLocator.Find("other-band", profiles));
+        Assert.Null(ProfileLocator.Find("", profiles));
+        Assert.Null(ProfileLocator.Find("../test-band", Path.Combine(profiles, "sub")));
+    }
 }
