@@ -18,9 +18,12 @@ internal sealed partial class BatchReceiver
         var options = BuildClientOptions(version);
         _certificateCheck?.Reset();
         MqttClientConnectResult result;
+        // MQTTnet applies its own Timeout only to a token that cannot be canceled; ours can (Ctrl+C), so it is applied here.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.ConnectTimeout);
         try
         {
-            result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            result = await _client.ConnectAsync(options, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -79,9 +79,13 @@ internal sealed partial class MqttPublisher
         _certificateCheck?.Reset();
         _failedConnectResult = null;
         MqttClientConnectResult result;
+        // MQTTnet applies its own Timeout only when given a token that cannot be canceled: with ours, a listener that
+        // accepts and never answers would be waited for forever (issue 12), so the connect timeout is applied here.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.ConnectTimeout);
         try
         {
-            result = await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+            result = await _client.ConnectAsync(clientOptions, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
