@@ -91,6 +91,12 @@ internal sealed partial class MqttPublisher
         {
             throw;
         }
+        catch (Exception ex) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _certificateCheck?.Failure is null
+            && ex is MqttCommunicationException or IOException or OperationCanceledException)
+        {
+            // Our timeout ended the attempt; MQTTnet reports that as "connection closed".
+            throw new MqttConnectException(MqttConnectFailure.Timeout, $"no answer within {_options.ConnectTimeout.TotalSeconds:0} s", innerException: ex);
+        }
         catch (Exception ex) when (ex is MqttCommunicationException or SocketException or IOException or AuthenticationException or OperationCanceledException
             or WebSocketException or InvalidOperationException)
         {
