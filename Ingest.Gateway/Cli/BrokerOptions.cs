@@ -28,7 +28,14 @@ internal sealed class BrokerOptions
         };
         ServerName = new Option<string?>("--tls-server-name") { Description = "Name expected on the broker's certificate, if different from the host" };
         Version = new Option<string>("--mqtt-version") { Description = "5 (falls back to 3.1.1 when the broker needs it) or 3.1.1", DefaultValueFactory = _ => "5" };
-        Version.AcceptOnlyFromAmong("5", "3.1.1");
+        Version.Validators.Add(static result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "5";
+            if (text is not ("5" or "3.1.1"))
+            {
+                result.AddError($"--mqtt-version {MqttOptionText.Quote(text)} is not a version this hub speaks; give 5 (falls back to 3.1.1 when the broker needs it) or 3.1.1");
+            }
+        });
     }
 
     /// <summary>Environment variable read when <c>--password</c> is not given.</summary>

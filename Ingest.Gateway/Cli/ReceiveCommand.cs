@@ -57,7 +57,14 @@ internal static class ReceiveCommand
         var durationOption = BrokerOptions.Seconds("--duration", "Stop after this many seconds", 0, MaximumRunTime.TotalSeconds, minimumExclusive: true);
         var idleOption = BrokerOptions.Seconds("--until-idle", "Stop when no message arrived for this many seconds", 0, MaximumRunTime.TotalSeconds, minimumExclusive: true);
         var formatOption = new Option<string>("--format") { Description = "The final report on standard output: text (people) or json (machines; the same as DIR/report.json)", DefaultValueFactory = _ => "text" };
-        formatOption.AcceptOnlyFromAmong("text", "json");
+        formatOption.Validators.Add(static result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "text";
+            if (text is not ("text" or "json"))
+            {
+                result.AddError($"--format {MqttOptionText.Quote(text)} is not a report format; give text or json");
+            }
+        });
 
         var receive = new Command("receive", "Receive hubs' batches from the broker (shared subscription), verify them and land them as Parquet partitions for data engineers.")
         {

@@ -18,13 +18,22 @@ internal sealed partial class BatchReceiver
         var options = BuildClientOptions(version);
         _certificateCheck?.Reset();
         MqttClientConnectResult result;
+        // MQTTnet applies its own Timeout only to a token that cannot be canceled; ours can (Ctrl+C), so it is applied here.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.ConnectTimeout);
         try
         {
-            result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            result = await _client.ConnectAsync(options, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _certificateCheck?.Failure is null
+            && ex is MqttCommunicationException or IOException or OperationCanceledException)
+        {
+            // Our timeout ended the attempt; MQTTnet reports that as "connection closed".
+            throw new MqttConnectException(MqttConnectFailure.Timeout, $"no answer within {_options.ConnectTimeout.TotalSeconds:0} s", innerException: ex);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or SocketException or IOException or AuthenticationException or OperationCanceledException
             or WebSocketException or InvalidOperationException)

@@ -79,13 +79,23 @@ internal sealed partial class MqttPublisher
         _certificateCheck?.Reset();
         _failedConnectResult = null;
         MqttClientConnectResult result;
+        // MQTTnet applies its own Timeout only when given a token that cannot be canceled: with ours, a listener that
+        // accepts and never answers would be waited for forever (issue 12), so the connect timeout is applied here.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(_options.ConnectTimeout);
         try
         {
-            result = await _client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+            result = await _client.ConnectAsync(clientOptions, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (attempt.IsCancellationRequested && !cancellationToken.IsCancellationRequested && _certificateCheck?.Failure is null
+            && ex is MqttCommunicationException or IOException or OperationCanceledException)
+        {
+            // Our timeout ended the attempt; MQTTnet reports that as "connection closed".
+            throw new MqttConnectException(MqttConnectFailure.Timeout, $"no answer within {_options.ConnectTimeout.TotalSeconds:0} s", innerException: ex);
         }
         catch (Exception ex) when (ex is MqttCommunicationException or SocketException or IOException or AuthenticationException or OperationCanceledException
             or WebSocketException or InvalidOperationException)

@@ -153,6 +153,8 @@ public static class BrokerRows
         yield return Receive("pin that is not a hash", ["--pin-sha256", "zzz"], "usage", ["--pin-sha256", "64 hex digits"], ClosedTls);
         yield return Receive("credentials in the address", [], "usage", ["--username", "--password"], "mqtt://alice:s3cret@127.0.0.1:{closed-port}");
         yield return Receive("closed port", [], "unreachable", ["cannot connect", "port is closed"], mayCreate: ["out"]);
+        yield return Receive("silent broker times out", [], "unreachable", ["cannot connect", "did not answer"], "mqtt://{silent-broker}", ["out"]);
+        yield return Receive("unknown report format", ["--format", "xml"], "usage", ["--format", "text or json"]);
         yield return new BadInputCase
         {
             Command = "receive", Input = "Ctrl+C while connecting",
