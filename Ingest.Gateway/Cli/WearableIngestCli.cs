@@ -4,7 +4,7 @@ using System.CommandLine.Parsing;
 namespace Ingest.Gateway.Cli;
 
 /// <summary>The `wearable-ingest` command line: one subcommand per job a person does.</summary>
-internal static class WearableIngestCli
+internal static partial class WearableIngestCli
 {
     public static RootCommand Build()
     {
@@ -81,6 +81,20 @@ internal static class WearableIngestCli
     {
         var words = error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var text = string.Join(' ', words).Replace("' '", "', '", StringComparison.Ordinal).TrimEnd('.');
+        if (CannotParse().Match(text) is { Success: true } parse)
+        {
+            // "Cannot parse argument 'abc' for option '--rows' as expected type 'System.Int32'" speaks .NET, not to people.
+            var kind = parse.Groups["type"].Value switch
+            {
+                var t when t.Contains("Int", StringComparison.Ordinal) => "a whole number",
+                var t when t.Contains("Double", StringComparison.Ordinal) || t.Contains("Decimal", StringComparison.Ordinal) => "a number",
+                var t when t.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+                _ => "a value of the expected kind",
+            };
+            var shown = parse.Groups["value"].Value is { Length: > 40 } lengthy ? lengthy[..40] + "…" : parse.Groups["value"].Value;
+            return $"{parse.Groups["option"].Value}: '{shown}' is not {kind} (or is too large); give {kind}";
+        }
+
         return error.SymbolResult is OptionResult { Option.Name: var name } && !text.Contains(name, StringComparison.Ordinal)
             ? $"{name}: {text}"
             : text;
@@ -102,4 +116,7 @@ internal static class WearableIngestCli
 
         return names;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'")]
+    private static partial System.Text.RegularExpressions.Regex CannotParse();
 }
