@@ -32,8 +32,8 @@ internal static class BrokerCheckCommand
     /// <summary>Exit code: stopped by Ctrl+C before the check finished.</summary>
     public const int Interrupted = ExitCodes.Interrupted;
 
-    /// <summary>The status topic tested when none is given.</summary>
-    public static string DefaultStatusTopic(string hubId) => $"wearable-ingest/hubs/{hubId}/status";
+    /// <summary>The status topic tested when none is given: the one <c>run</c> publishes on, so the broker's ACL is tested for it.</summary>
+    public static string DefaultStatusTopic(string study, string hubId) => Configuration.GatewaySettings.StatusTopicOf(study, hubId);
 
     public static Command Create()
     {
@@ -43,13 +43,18 @@ internal static class BrokerCheckCommand
             Description = "This hub's id, as Hub:Id: 1 to 64 ASCII letters, digits, '-', '_' or '.' (used for the client id and the status topic)",
             DefaultValueFactory = _ => Configuration.GatewayConfiguration.HubIdFromMachineName(Environment.MachineName),
         };
-        var topicOption = new Option<string?>("--status-topic") { Description = "Status topic to test: one exact topic name, no wildcards (default wearable-ingest/hubs/<hub-id>/status)" };
+        var studyOption = new Option<string>("--study")
+        {
+            Description = "The study code, as Hub:Study (part of the status topic)",
+            DefaultValueFactory = _ => Configuration.GatewayConfiguration.DefaultStudy,
+        };
+        var topicOption = new Option<string?>("--status-topic") { Description = "Status topic to test: one exact topic name, no wildcards (default: the hub's, wearables/<study>/hubs/<hub-id>/status)" };
         var timeoutOption = BrokerOptions.Seconds("--timeout", "Seconds to wait for each step", MqttPublisherOptions.MinimumConnectTimeout.TotalSeconds,
             MqttPublisherOptions.MaximumConnectTimeout.TotalSeconds);
 
         var check = new Command("check", "Connect to the MQTT broker, show its limits and send a test message to this hub's status topic and back.")
         {
-            hubOption, topicOption, timeoutOption,
+            hubOption, studyOption, topicOption, timeoutOption,
         };
         foreach (var option in broker.All)
         {
@@ -63,7 +68,7 @@ internal static class BrokerCheckCommand
             Request request;
             try
             {
-                request = ReadRequest(parseResult, broker, hubOption, topicOption, timeoutOption);
+                request = ReadRequest(parseResult, broker, hubOption, studyOption, topicOption, timeoutOption);
             }
             catch (MqttOptionsException ex)
             {
@@ -88,7 +93,8 @@ internal static class BrokerCheckCommand
     }
 
     /// <summary>Checks every option before anything connects; throws <see cref="MqttOptionsException"/> naming the first bad one.</summary>
-    private static Request ReadRequest(ParseResult parseResult, BrokerOptions broker, Option<string> hubOption, Option<string?> topicOption, Option<double?> timeoutOption)
+    private static Request ReadRequest(ParseResult parseResult, BrokerOptions broker, Option<string> hubOption, Option<string> studyOption,
+        Option<string?> topicOption, Option<double?> timeoutOption)
     {
         var settings = broker.Read(parseResult);
         var hubId = parseResult.GetValue(hubOption) ?? string.Empty;
@@ -102,7 +108,17 @@ internal static class BrokerCheckCommand
             throw new MqttOptionsException("--hub-id", $"{MqttOptionText.Quote(hubId)} is not a hub id; use 1 to 64 ASCII letters, digits, '-', '_' or '.' (the rule for Hub:Id)");
         }
 
-        var topic = parseResult.GetValue(topicOption) ?? DefaultStatusTopic(hubId);
+        var study = parseResult.GetValue(studyOption) ?? string.Empty;
+        try
+        {
+            Pipeline.Service.IngestOptions.CheckLevel("Hub:Study", study);
+        }
+        catch (ArgumentException)
+        {
+            throw new MqttOptionsException("--study", $"{MqttOptionText.Quote(study)} is not a study code; use 1 to 64 ASCII letters, digits, '-', '_' or '.' (the rule for Hub:Study)");
+        }
+
+        var topic = parseResult.GetValue(topicOption) ?? DefaultStatusTopic(study, hubId);
         if (MqttPublisherOptions.ProblemWithTopicName(topic) is { } topicProblem)
         {
             throw new MqttOptionsException("--status-topic", topicProblem);

@@ -81,5 +81,8 @@ internal sealed record GatewaySettings
     public string QuarantineFile => Path.Combine(DataDirectory, "quarantine", "frames.jsonl");
 
     /// <summary>The status topic: <c>wearables/{study}/hubs/{hub}/status</c>.</summary>
-    public string StatusTopic => $"wearables/{Ingest.Study}/hubs/{Ingest.HubId}/status";
+    public string StatusTopic => StatusTopicOf(Ingest.Study, Ingest.HubId);
+
+    /// <summary>A hub's status topic (also what <c>broker check</c> tests by default).</summary>
+    public static string StatusTopicOf(string study, string hubId) => $"{Pipeline.Publishing.BatchAddress.TopicRoot}/{study}/hubs/{hubId}/status";
 }

@@ -22,11 +22,11 @@ public sealed class BrokerCheckCommandTests
     public async Task Check_ReachableBroker_ReportsVersionLimitsAndRoundTrip()
     {
         await using var broker = await MosquittoBroker.StartAsync("check-ok");
-        var (exit, output) = await RunAsync("--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "hub-42", "--timeout", "5");
+        var (exit, output) = await RunAsync("--broker", $"mqtt://127.0.0.1:{broker.Port}", "--hub-id", "hub-42", "--study", "cardio-2", "--timeout", "5");
         Assert.True(exit == BrokerCheckCommand.Success, output);
         Assert.Contains("Connected with MQTT 5.0", output, StringComparison.Ordinal);
         Assert.Contains("receive maximum 20", output, StringComparison.Ordinal);
-        Assert.Contains("wearable-ingest/hubs/hub-42/status", output, StringComparison.Ordinal);
+        Assert.Contains("wearables/cardio-2/hubs/hub-42/status", output, StringComparison.Ordinal);
         Assert.Contains("Received it back", output, StringComparison.Ordinal);
         Assert.Contains("All checks passed", output, StringComparison.Ordinal);
     }

@@ -61,6 +61,7 @@ public static class BrokerRows
         yield return Check("hub id with a slash", ["--hub-id", "a/b"], "usage", ["--hub-id", "1 to 64"]);
         yield return Check("unicode hub id", ["--hub-id", "hüb-7"], "usage", ["--hub-id", "ASCII"]);
         yield return Check("unicode status topic reaches the (closed) broker", ["--status-topic", "wearable-ingest/hubs/hüb/status"], "unreachable", ["port is closed"]);
+        yield return Check("study with a topic wildcard", ["--study", "demo/#"], "usage", ["--study", "Hub:Study"]);
         yield return Check("unknown MQTT version", ["--mqtt-version", "4"], "usage", ["--mqtt-version"]);
         yield return Check("key file without certificate", ["--key-file", "client.key"], "usage", ["--key-file", "--cert-file"], ClosedTls);
         yield return new BadInputCase
