@@ -244,7 +244,7 @@ internal sealed class LiveCheck
                     var column = _decoder.Columns[_column];
                     for (var row = 0; row < column.Length; row++)
                     {
-                        if (column.IsValid(row) && Read(column, row) is { } value)
+                        if (column.IsValid(row) && ColumnNumbers.StoredAt(column, row) is { } value)
                         {
                             Remember((value * column.Spec.Scale) + column.Spec.Offset);
                         }
@@ -315,20 +315,5 @@ internal sealed class LiveCheck
 
             return -1;
         }
-
-        private static double? Read(ColumnBuffer column, int row) => column switch
-        {
-            PrimitiveColumnBuffer<sbyte> c => c.Values[row],
-            PrimitiveColumnBuffer<short> c => c.Values[row],
-            PrimitiveColumnBuffer<int> c => c.Values[row],
-            PrimitiveColumnBuffer<long> c => c.Values[row],
-            PrimitiveColumnBuffer<byte> c => c.Values[row],
-            PrimitiveColumnBuffer<ushort> c => c.Values[row],
-            PrimitiveColumnBuffer<uint> c => c.Values[row],
-            PrimitiveColumnBuffer<ulong> c => c.Values[row],
-            PrimitiveColumnBuffer<float> c => c.Values[row],
-            PrimitiveColumnBuffer<double> c => c.Values[row],
-            _ => null,
-        };
     }
 }

@@ -51,20 +51,8 @@ internal static class ColumnValueFormatter
         values == RowValues.Physical && column.Spec.Kind != ColumnKind.TimestampNs
         && (column.Spec.Scale != 1.0 || column.Spec.Offset != 0.0);
 
-    private static double Physical(ColumnBuffer column, int row) => Scale(column.Spec, column switch
-    {
-        PrimitiveColumnBuffer<sbyte> c => c.Values[row],
-        PrimitiveColumnBuffer<short> c => c.Values[row],
-        PrimitiveColumnBuffer<int> c => c.Values[row],
-        PrimitiveColumnBuffer<long> c => c.Values[row],
-        PrimitiveColumnBuffer<byte> c => c.Values[row],
-        PrimitiveColumnBuffer<ushort> c => c.Values[row],
-        PrimitiveColumnBuffer<uint> c => c.Values[row],
-        PrimitiveColumnBuffer<ulong> c => c.Values[row],
-        PrimitiveColumnBuffer<float> c => c.Values[row],
-        PrimitiveColumnBuffer<double> c => c.Values[row],
-        _ => throw new InvalidOperationException($"column '{column.Spec.Name}' has an unsupported buffer type {column.GetType().Name}"),
-    });
+    private static double Physical(ColumnBuffer column, int row) => Scale(column.Spec, ColumnNumbers.StoredAt(column, row)
+        ?? throw new InvalidOperationException($"column '{column.Spec.Name}' has an unsupported buffer type {column.GetType().Name}"));
 
     private static IEnumerable<double> PhysicalElements(ColumnBuffer column, int row)
     {

@@ -162,7 +162,7 @@ public class DecodeCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "decode", "--format", "xml", "--hex", "00" }, "Argument 'xml' not recognized", "wearable-ingest decode --help")]
+    [InlineData(new[] { "decode", "--format", "xml", "--hex", "00" }, "--format: Argument 'xml' not recognized. Must be one of: 'jsonl', 'csv', 'arrow'", "wearable-ingest decode --help")]
     [InlineData(new[] { "broker", "check" }, "Option '--broker' is required", "wearable-ingest broker check --help")]
     [InlineData(new[] { "profiles", "bogus" }, "Unrecognized command or argument 'bogus'", "wearable-ingest profiles --help")]
     public async Task ParseError_ExitsTwoAndPointsAtHelp(string[] arguments, string message, string hint)

@@ -151,22 +151,12 @@ internal static class NaivePath
 
     private static double? ValueAt(ColumnBuffer column, int row) => !column.IsValid(row) ? null : column switch
     {
-        PrimitiveColumnBuffer<sbyte> c => c.Values[row],
-        PrimitiveColumnBuffer<short> c => c.Values[row],
-        PrimitiveColumnBuffer<int> c => c.Values[row],
-        PrimitiveColumnBuffer<long> c => c.Values[row],
-        PrimitiveColumnBuffer<byte> c => c.Values[row],
-        PrimitiveColumnBuffer<ushort> c => c.Values[row],
-        PrimitiveColumnBuffer<uint> c => c.Values[row],
-        PrimitiveColumnBuffer<ulong> c => c.Values[row],
-        PrimitiveColumnBuffer<float> c => c.Values[row],
-        PrimitiveColumnBuffer<double> c => c.Values[row],
         // A list (RR intervals): its first element, enough for a reference.
         ListColumnBuffer<ushort> l => l.Row(row) is { Length: > 0 } r ? r[0] : null,
         ListColumnBuffer<short> l => l.Row(row) is { Length: > 0 } r ? r[0] : null,
         ListColumnBuffer<int> l => l.Row(row) is { Length: > 0 } r ? r[0] : null,
         ListColumnBuffer<float> l => l.Row(row) is { Length: > 0 } r ? r[0] : null,
-        _ => null,
+        _ => ColumnNumbers.StoredAt(column, row),
     };
 
     /// <summary>One sample as an object: what a straightforward implementation passes around.</summary>
