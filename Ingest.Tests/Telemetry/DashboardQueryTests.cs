@@ -61,7 +61,7 @@ public sealed class DashboardQueryTests
 
         // Enough scrapes for rate() over a minute's window: at least 10 points of the sample counter.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (await QueryAsync(http, "count_over_time(wearable_ingest_samples_total[1m]) >= 10") is [])
+        while (await QueryWhenReadyAsync(http, "count_over_time(wearable_ingest_samples_total[1m]) >= 10") is null or [])
         {
             Assert.True(DateTime.UtcNow < deadline, "Prometheus did not scrape the hub ten times in 90 s: " + prometheus.Output);
             await Task.Delay(1000);
@@ -129,6 +129,16 @@ public sealed class DashboardQueryTests
             .Select(static p => (p.GetProperty("title").GetString()!,
                 p.GetProperty("targets").EnumerateArray().Select(static t => t.GetProperty("expr").GetString()!).ToList()))
             .ToList();
+
+    /// <summary>
+    /// Like <see cref="QueryAsync"/>, but null while Prometheus is still starting: it answers "Service Unavailable" (plain
+    /// text, HTTP 503) until its storage is open, which on a loaded machine can outlast the first query.
+    /// </summary>
+    private static async Task<List<JsonElement>?> QueryWhenReadyAsync(HttpClient http, string query)
+    {
+        using var ready = await http.GetAsync("/-/ready");
+        return ready.IsSuccessStatusCode ? await QueryAsync(http, query) : null;
+    }
 
     /// <summary>An instant query's result vector (fails the test when Prometheus reports an error, e.g. bad PromQL).</summary>
     private static async Task<List<JsonElement>> QueryAsync(HttpClient http, string query)
